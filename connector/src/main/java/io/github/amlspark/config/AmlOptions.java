@@ -1,0 +1,46 @@
+package io.github.amlspark.config;
+
+/**
+ * Every option key of the {@code azureml} data source. Keys are case-insensitive; each may also be set
+ * session-wide as a Spark conf entry {@code spark.azureml.<key>}, which an option beats.
+ */
+public final class AmlOptions {
+  /** Prefix of the Spark conf entries that give session-wide defaults for these options. */
+  public static final String SPARK_CONF_PREFIX = "spark.azureml.";
+
+  /** Datastore to read from or write to. */
+  public static final String DATASTORE = "datastore";
+  /** Run (job) whose files to read: {@code run_id} or {@code experiment:run_id}. */
+  public static final String RUN_ID = "runId";
+  /** Blob-name prefix (datastore) or run-relative prefix (run). */
+  public static final String PREFIX = "prefix";
+  /** Spark's own key for the argument of {@code load(path)} / {@code save(path)}, and the write destination. */
+  public static final String PATH = "path";
+  /** Glob on file names, as in Spark's file sources. */
+  public static final String PATH_GLOB_FILTER = "pathGlobFilter";
+  /** Turns a read into a download into this folder (local path or Hadoop URI). */
+  public static final String OUTPUT_FOLDER = "outputFolder";
+  /** true, false or ifDifferent. */
+  public static final String OVERWRITE = "overwrite";
+  /** Check every byte against its MD5. */
+  public static final String VALIDATE_CHECKSUM = "validateChecksum";
+  /** Path of an Azure ML config.json. */
+  public static final String WORKSPACE_CONFIG = "workspaceConfig";
+  /** Workspace subscription id. */
+  public static final String SUBSCRIPTION_ID = "subscriptionId";
+  /** Workspace resource group. */
+  public static final String RESOURCE_GROUP = "resourceGroup";
+  /** Workspace name. */
+  public static final String WORKSPACE_NAME = "workspaceName";
+  /** Class name of a TokenCredential with a public no-arg constructor. */
+  public static final String CREDENTIAL_PROVIDER = "credentialProvider";
+  /** Bytes packed into one read task (default 128 MiB). */
+  public static final String MAX_PARTITION_BYTES = "maxPartitionBytes";
+  /** Estimated cost of opening one file, in bytes, used when packing tasks (default 4 MiB). */
+  public static final String OPEN_COST_IN_BYTES = "openCostInBytes";
+  /** Requests in flight per task (default 8). */
+  public static final String TRANSFER_CONCURRENCY = "transferConcurrency";
+
+  private AmlOptions() {
+  }
+}

@@ -1,0 +1,103 @@
+package io.github.amlspark.config;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Looks an option up with amlspark's precedence: the read/write option, then the Spark conf entry
+ * {@code spark.azureml.<key>}, then the caller's default. Keys are case-insensitive. Parse errors name
+ * the option and the accepted values but never echo a value that could be a secret.
+ */
+public final class OptionLookup {
+  private final Map<String, String> options;
+  private final Map<String, String> sessionConf;
+
+  private OptionLookup(Map<String, String> options, Map<String, String> sessionConf) {
+    this.options = options;
+    this.sessionConf = sessionConf;
+  }
+
+  /**
+   * @param options the read or write options
+   * @param sparkConf the session's Spark conf entries (only {@code spark.azureml.*} ones are used)
+   * @return the lookup
+   */
+  public static OptionLookup of(Map<String, String> options, Map<String, String> sparkConf) {
+    Map<String, String> opts = new HashMap<>();
+    options.forEach((k, v) -> opts.put(k.toLowerCase(Locale.ROOT), v));
+    Map<String, String> conf = new HashMap<>();
+    sparkConf.forEach((k, v) -> {
+      if (k.startsWith(AmlOptions.SPARK_CONF_PREFIX)) {
+        conf.put(k.substring(AmlOptions.SPARK_CONF_PREFIX.length()).toLowerCase(Locale.ROOT), v);
+      }
+    });
+    return new OptionLookup(opts, conf);
+  }
+
+  /**
+   * @param key an {@link AmlOptions} key
+   * @return the non-blank value, from the options first and the Spark conf second
+   */
+  public Optional<String> get(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    String v = options.containsKey(k) ? options.get(k) : sessionConf.get(k);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+  }
+
+  /**
+   * @param key an {@link AmlOptions} key
+   * @param defaultValue used when unset
+   * @return the boolean value
+   * @throws IllegalArgumentException when the value is not true or false
+   */
+  public boolean bool(String key, boolean defaultValue) {
+    return get(key).map(v -> {
+      if (v.equalsIgnoreCase("true")) {
+        return true;
+      }
+      if (v.equalsIgnoreCase("false")) {
+        return false;
+      }
+      throw new IllegalArgumentException("Option '" + key + "' must be true or false, but was '" + v + "'.");
+    }).orElse(defaultValue);
+  }
+
+  /**
+   * @param key an {@link AmlOptions} key
+   * @param defaultValue used when unset
+   * @return the value, at least 1
+   * @throws IllegalArgumentException when the value is not a positive whole number
+   */
+  public long positiveLong(String key, long defaultValue) {
+    return get(key).map(v -> {
+      try {
+        long n = Long.parseLong(v);
+        if (n > 0) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(
+          "Option '" + key + "' must be a positive whole number, but was '" + v + "'.");
+    }).orElse(defaultValue);
+  }
+
+  /**
+   * @param key an {@link AmlOptions} key
+   * @param defaultValue used when unset
+   * @param max the largest accepted value
+   * @return the value, between 1 and max
+   * @throws IllegalArgumentException when out of range
+   */
+  public int positiveInt(String key, int defaultValue, int max) {
+    long n = positiveLong(key, defaultValue);
+    if (n > max) {
+      throw new IllegalArgumentException(
+          "Option '" + key + "' must be at most " + max + ", but was " + n + ".");
+    }
+    return (int) n;
+  }
+}

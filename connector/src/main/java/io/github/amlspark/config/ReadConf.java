@@ -1,0 +1,96 @@
+package io.github.amlspark.config;
+
+import io.github.amlspark.OverwriteMode;
+import io.github.amlspark.Workspace;
+import io.github.amlspark.workspace.WorkspaceRequest;
+import java.util.Map;
+
+/**
+ * Parses and validates the options of a read, in one place, with the precedence of
+ * {@link OptionLookup}. Driver-only.
+ */
+public final class ReadConf {
+  /** Spark's default for {@code spark.sql.files.maxPartitionBytes}. */
+  public static final long DEFAULT_MAX_PARTITION_BYTES = 128L * 1024 * 1024;
+  /** Spark's default for {@code spark.sql.files.openCostInBytes}. */
+  public static final long DEFAULT_OPEN_COST_IN_BYTES = 4L * 1024 * 1024;
+  /** Requests in flight per task. */
+  public static final int DEFAULT_CONCURRENCY = 8;
+  /** Upper bound of {@code transferConcurrency}. */
+  public static final int MAX_CONCURRENCY = 64;
+
+  private ReadConf() {
+  }
+
+  /**
+   * @param options the read's options (case-insensitive), {@code path} included
+   * @param sparkConf the session's conf entries
+   * @return the validated request
+   * @throws IllegalArgumentException naming the option that is wrong and what it accepts
+   */
+  public static ReadRequest parse(Map<String, String> options, Map<String, String> sparkConf) {
+    OptionLookup lookup = OptionLookup.of(options, sparkConf);
+    String datastore = lookup.get(AmlOptions.DATASTORE).orElse(null);
+    String runId = lookup.get(AmlOptions.RUN_ID).orElse(null);
+    String prefix = lookup.get(AmlOptions.PREFIX).orElse(null);
+    Workspace uriWorkspace = null;
+
+    String path = options.entrySet().stream()
+        .filter(e -> e.getKey().equalsIgnoreCase(AmlOptions.PATH)).map(Map.Entry::getValue)
+        .findFirst().orElse(null);
+    if (path != null && !path.isBlank()) {
+      if (!AzureMLUri.isAzureMLUri(path)) {
+        throw new IllegalArgumentException("load(\"" + path + "\") needs an azureml:// URI such as "
+            + "azureml://datastores/<datastore>/paths/<path>; for a datastore name and prefix use "
+            + ".option(\"datastore\", ...).option(\"prefix\", ...).load().");
+      }
+      AzureMLUri uri = AzureMLUri.parse(path);
+      if (datastore != null || runId != null || prefix != null) {
+        throw new IllegalArgumentException("Give either an azureml:// URI to load() or the options "
+            + "'datastore'/'runId'/'prefix', not both.");
+      }
+      datastore = uri.datastore();
+      runId = uri.runId();
+      prefix = uri.path();
+      uriWorkspace = uri.workspace();
+    }
+    if ((datastore == null) == (runId == null)) {
+      throw new IllegalArgumentException("Set exactly one of the options 'datastore' and 'runId' "
+          + "(or load an azureml:// URI): "
+          + (datastore == null ? "neither was given." : "both were given."));
+    }
+
+    String outputFolder = lookup.get(AmlOptions.OUTPUT_FOLDER).orElse(null);
+    OverwriteMode overwrite = lookup.get(AmlOptions.OVERWRITE).map(OverwriteMode::parse)
+        .orElse(OverwriteMode.NEVER);
+    TransferSettings transfer = new TransferSettings(outputFolder, overwrite,
+        lookup.bool(AmlOptions.VALIDATE_CHECKSUM, false),
+        lookup.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
+
+    return new ReadRequest(workspaceRequest(lookup, uriWorkspace), datastore, runId,
+        prefix == null ? "" : prefix, lookup.get(AmlOptions.PATH_GLOB_FILTER).orElse(null), transfer,
+        lookup.positiveLong(AmlOptions.MAX_PARTITION_BYTES, DEFAULT_MAX_PARTITION_BYTES),
+        lookup.positiveLong(AmlOptions.OPEN_COST_IN_BYTES, DEFAULT_OPEN_COST_IN_BYTES));
+  }
+
+  /**
+   * @param lookup the options
+   * @param uriWorkspace the workspace an azureml URI named, or null
+   * @return how to find the workspace: a URI's workspace, else the workspace options, else discovery
+   */
+  static WorkspaceRequest workspaceRequest(OptionLookup lookup, Workspace uriWorkspace) {
+    Workspace explicit = uriWorkspace;
+    String sub = lookup.get(AmlOptions.SUBSCRIPTION_ID).orElse(null);
+    String rg = lookup.get(AmlOptions.RESOURCE_GROUP).orElse(null);
+    String name = lookup.get(AmlOptions.WORKSPACE_NAME).orElse(null);
+    if (explicit == null && (sub != null || rg != null || name != null)) {
+      if (sub == null || rg == null || name == null) {
+        throw new IllegalArgumentException("Options 'subscriptionId', 'resourceGroup' and "
+            + "'workspaceName' name a workspace together: set all three or none.");
+      }
+      explicit = Workspace.of(sub, rg, name);
+    }
+    return new WorkspaceRequest(explicit, lookup.get(AmlOptions.WORKSPACE_CONFIG).orElse(null),
+        lookup.get(AmlOptions.CREDENTIAL_PROVIDER).orElse(null));
+  }
+}

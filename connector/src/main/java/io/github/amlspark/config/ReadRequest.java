@@ -1,0 +1,35 @@
+package io.github.amlspark.config;
+
+import io.github.amlspark.workspace.WorkspaceRequest;
+
+/**
+ * A read of the {@code azureml} source, parsed and validated on the driver. Driver-only: executors get
+ * {@link TransferSettings}.
+ *
+ * @param workspace how to find the workspace
+ * @param datastore the datastore to read, or null when reading a run
+ * @param runId the run to read, or null when reading a datastore
+ * @param prefix blob-name prefix relative to the datastore or run root, "" for everything
+ * @param pathGlobFilter glob on file names, or null
+ * @param transfer what executors need
+ * @param maxPartitionBytes bytes packed into one task
+ * @param openCostInBytes the cost charged per file when packing
+ */
+public record ReadRequest(WorkspaceRequest workspace, String datastore, String runId, String prefix,
+    String pathGlobFilter, TransferSettings transfer, long maxPartitionBytes, long openCostInBytes) {
+
+  /** @return whether rows are the transfer report of a download rather than file contents */
+  public boolean isDownload() {
+    return transfer.outputFolder() != null;
+  }
+
+  /** @return what is read, for messages and {@code explain()}: never a secret */
+  public String describe() {
+    String what = datastore != null ? "datastore=" + datastore : "runId=" + runId;
+    return what + ", prefix=" + prefix
+        + (pathGlobFilter != null ? ", pathGlobFilter=" + pathGlobFilter : "")
+        + (isDownload() ? ", outputFolder=" + transfer.outputFolder() + ", overwrite="
+            + transfer.overwrite().optionValue() : "")
+        + ", validateChecksum=" + transfer.validateChecksum();
+  }
+}

@@ -1,0 +1,27 @@
+package io.github.amlspark.config;
+
+import io.github.amlspark.OverwriteMode;
+import java.io.Serializable;
+
+/**
+ * The parsed, validated settings that executors need to move files. Primitives only: it travels inside
+ * every input partition.
+ *
+ * @param outputFolder where downloads land (local path or Hadoop URI), or null for a plain read
+ * @param overwrite what to do with a destination that exists
+ * @param validateChecksum whether every byte is checked against its MD5
+ * @param concurrency requests in flight per task
+ */
+public record TransferSettings(String outputFolder, OverwriteMode overwrite, boolean validateChecksum,
+    int concurrency) implements Serializable {
+
+  /** Largest range that Azure returns a range MD5 for. */
+  public static final int MD5_RANGE_BYTES = 4 * 1024 * 1024;
+  /** Range size when no range MD5 is asked for: fewer, larger requests. */
+  public static final int PLAIN_RANGE_BYTES = 8 * 1024 * 1024;
+
+  /** @return the size of one ranged GET under these settings */
+  public int rangeBytes() {
+    return validateChecksum ? MD5_RANGE_BYTES : PLAIN_RANGE_BYTES;
+  }
+}

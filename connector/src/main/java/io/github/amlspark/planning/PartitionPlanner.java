@@ -1,0 +1,53 @@
+package io.github.amlspark.planning;
+
+import io.github.amlspark.storage.BlobEntry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Packs files into read tasks by size, as Spark's own file sources do: the split size is
+ * {@code min(maxPartitionBytes, max(openCost, totalBytes / parallelism))}, every file costs its length
+ * plus {@code openCost}, and files are placed largest first. Many small files thus spread over every
+ * core, and a file larger than the split is a task of its own.
+ */
+public final class PartitionPlanner {
+  private PartitionPlanner() {
+  }
+
+  /**
+   * @param files the files to read
+   * @param maxPartitionBytes the most bytes one task takes
+   * @param openCost the cost charged per file
+   * @param parallelism the cluster's default parallelism
+   * @return the files of each task; no task is empty
+   */
+  public static List<List<BlobEntry>> pack(List<BlobEntry> files, long maxPartitionBytes, long openCost,
+      int parallelism) {
+    long total = 0;
+    for (BlobEntry f : files) {
+      total += f.length() + openCost;
+    }
+    long bytesPerCore = total / Math.max(1, parallelism);
+    long splitBytes = Math.min(maxPartitionBytes, Math.max(openCost, bytesPerCore));
+
+    List<BlobEntry> bySize = new ArrayList<>(files);
+    bySize.sort(Comparator.comparingLong(BlobEntry::length).reversed());
+    List<List<BlobEntry>> partitions = new ArrayList<>();
+    List<BlobEntry> current = new ArrayList<>();
+    long currentSize = 0;
+    for (BlobEntry f : bySize) {
+      if (!current.isEmpty() && currentSize + f.length() > splitBytes) {
+        partitions.add(current);
+        current = new ArrayList<>();
+        currentSize = 0;
+      }
+      current.add(f);
+      currentSize += f.length() + openCost;
+    }
+    if (!current.isEmpty()) {
+      partitions.add(current);
+    }
+    return partitions;
+  }
+}

@@ -1,0 +1,60 @@
+package io.github.amlspark.planning;
+
+import io.github.amlspark.RunNotFoundException;
+import io.github.amlspark.auth.ContainerAccess;
+import io.github.amlspark.config.ReadRequest;
+import io.github.amlspark.storage.BlobEntry;
+import io.github.amlspark.storage.BlobLister;
+import io.github.amlspark.storage.SasIssuer;
+import io.github.amlspark.workspace.DatastoreResolver;
+import io.github.amlspark.workspace.DatastoreSpec;
+import io.github.amlspark.workspace.ResolvedWorkspace;
+import io.github.amlspark.workspace.WorkspaceLocator;
+import java.util.List;
+
+/** Driver-side planning of a read: workspace, datastore, executors' access, listing. */
+public final class ReadPlanner {
+  /** The datastore that holds every run's own files. */
+  public static final String ARTIFACT_STORE = "workspaceartifactstore";
+
+  private ReadPlanner() {
+  }
+
+  /**
+   * @param request the parsed read
+   * @param locator how to find the workspace
+   * @return the plan
+   */
+  public static ReadPlan plan(ReadRequest request, WorkspaceLocator locator) {
+    ResolvedWorkspace workspace = locator.locate(request.workspace());
+    if (request.datastore() != null) {
+      ContainerAccess access = readAccess(workspace, request.datastore());
+      List<BlobEntry> files = BlobLister.list(access, "", request.prefix(), request.pathGlobFilter());
+      return new ReadPlan(access, files, "datastore " + request.datastore());
+    }
+    String runId = runIdOf(request.runId());
+    String root = "ExperimentRun/dcid." + runId + "/";
+    ContainerAccess access = readAccess(workspace, ARTIFACT_STORE);
+    List<BlobEntry> files = BlobLister.list(access, root, request.prefix(), request.pathGlobFilter());
+    if (files.isEmpty() && BlobLister.list(access, root, "", null).isEmpty()) {
+      throw new RunNotFoundException("Run " + runId + " was not found in workspace "
+          + workspace.workspace().name() + " (" + workspace.foundBy() + "): it has no files in datastore "
+          + ARTIFACT_STORE + ". Check the run id.");
+    }
+    return new ReadPlan(access, files, "run with ID " + runId);
+  }
+
+  /**
+   * @param runId a run id or an {@code experiment_name:run_id} recovery id
+   * @return the run id
+   */
+  public static String runIdOf(String runId) {
+    int colon = runId.lastIndexOf(':');
+    return colon >= 0 ? runId.substring(colon + 1) : runId;
+  }
+
+  private static ContainerAccess readAccess(ResolvedWorkspace workspace, String datastore) {
+    DatastoreSpec spec = DatastoreResolver.resolve(workspace, datastore);
+    return SasIssuer.issue(spec, SasIssuer.readList(), SasIssuer.DEFAULT_TTL);
+  }
+}

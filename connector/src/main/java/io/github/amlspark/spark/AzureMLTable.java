@@ -1,0 +1,47 @@
+package io.github.amlspark.spark;
+
+import io.github.amlspark.config.ReadConf;
+import io.github.amlspark.spark.read.AzureMLScanBuilder;
+import java.util.EnumSet;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.catalog.SupportsRead;
+import org.apache.spark.sql.connector.catalog.TableCapability;
+import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import scala.collection.JavaConverters;
+
+/** The files behind one read of the {@code azureml} source. */
+final class AzureMLTable implements SupportsRead {
+  private final StructType schema;
+
+  AzureMLTable(StructType schema) {
+    this.schema = schema;
+  }
+
+  @Override
+  public String name() {
+    return "azureml";
+  }
+
+  @Override
+  public StructType schema() {
+    return schema;
+  }
+
+  @Override
+  public Set<TableCapability> capabilities() {
+    return EnumSet.of(TableCapability.BATCH_READ);
+  }
+
+  @Override
+  public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
+    SparkSession spark = SparkSession.active();
+    return new AzureMLScanBuilder(spark, ReadConf.parse(options, sparkConf(spark)));
+  }
+
+  static java.util.Map<String, String> sparkConf(SparkSession spark) {
+    return JavaConverters.mapAsJavaMap(spark.conf().getAll());
+  }
+}

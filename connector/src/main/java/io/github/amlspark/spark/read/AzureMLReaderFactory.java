@@ -1,0 +1,47 @@
+package io.github.amlspark.spark.read;
+
+import io.github.amlspark.config.TransferSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.types.StructType;
+
+/** Creates, on executors, the reader of each task: a download or a plain read. */
+final class AzureMLReaderFactory implements PartitionReaderFactory {
+  private static final long serialVersionUID = 1L;
+
+  private final StructType readSchema;
+  private final TransferSettings settings;
+  private final Broadcast<HadoopConf> hadoopConf;
+  private final TaskProgress progress;
+
+  /**
+   * @param hadoopConf the driver's Hadoop configuration, for downloads; null for plain reads
+   */
+  AzureMLReaderFactory(StructType readSchema, TransferSettings settings, Broadcast<HadoopConf> hadoopConf,
+      TaskProgress progress) {
+    this.readSchema = readSchema;
+    this.settings = settings;
+    this.hadoopConf = hadoopConf;
+    this.progress = progress;
+  }
+
+  @Override
+  public PartitionReader<InternalRow> createReader(InputPartition partition) {
+    BlobInputPartition p = (BlobInputPartition) partition;
+    if (settings.outputFolder() == null) {
+      return new ContentPartitionReader(p, readSchema, settings, progress.newListener());
+    }
+    try {
+      return new DownloadPartitionReader(p, readSchema, settings, hadoopConf.value().get(),
+          progress.newListener());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Output folder " + settings.outputFolder() + " cannot be reached: "
+          + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.github.amlspark.spark.read;
+
+import io.github.amlspark.config.ReadRequest;
+import io.github.amlspark.planning.PartitionPlanner;
+import io.github.amlspark.planning.ReadPlan;
+import io.github.amlspark.planning.ReadPlanner;
+import io.github.amlspark.storage.BlobEntry;
+import io.github.amlspark.transfer.ContentReader;
+import io.github.amlspark.transfer.OutputFolder;
+import io.github.amlspark.workspace.WorkspaceLocator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A planned read. The driver resolves the workspace and datastore, issues the executors' SAS and lists the
+ * blobs once; the listing is memoized, so that however often Spark asks, storage is listed once.
+ */
+public final class AzureMLScan implements Scan, Batch {
+  private final SparkSession spark;
+  private final ReadRequest request;
+  private final StructType readSchema;
+  private ReadPlan plan;
+  private TaskProgress progress;
+  private InputPartition[] partitions;
+
+  AzureMLScan(SparkSession spark, ReadRequest request, StructType readSchema) {
+    this.spark = spark;
+    this.request = request;
+    this.readSchema = readSchema;
+  }
+
+  @Override
+  public StructType readSchema() {
+    return readSchema;
+  }
+
+  @Override
+  public String description() {
+    // Shown by explain() and the Spark UI: names and paths only, never a credential.
+    return "azureml[" + request.describe() + "]";
+  }
+
+  @Override
+  public Batch toBatch() {
+    return this;
+  }
+
+  /** @return the listing behind this read, made on first use */
+  public synchronized ReadPlan plan() {
+    if (plan == null) {
+      plan = ReadPlanner.plan(request, WorkspaceLocator.ofProcess());
+    }
+    return plan;
+  }
+
+  /** @return the parsed read */
+  public ReadRequest request() {
+    return request;
+  }
+
+  @Override
+  public synchronized InputPartition[] planInputPartitions() {
+    if (partitions == null) {
+      ReadPlan p = plan();
+      if (request.isDownload()) {
+        prepareOutputFolder();
+      } else if (Arrays.asList(readSchema.fieldNames()).contains("content")) {
+        p.files().stream().filter(f -> f.length() > ContentReader.MAX_CONTENT_BYTES).findFirst()
+            .ifPresent(f -> {
+              throw new IllegalArgumentException(ContentReader.tooLarge(f));
+            });
+      }
+      List<List<BlobEntry>> packed = PartitionPlanner.pack(p.files(), request.maxPartitionBytes(),
+          request.openCostInBytes(), spark.sparkContext().defaultParallelism());
+      partitions = packed.stream().map(files -> new BlobInputPartition(files, p.access()))
+          .toArray(InputPartition[]::new);
+    }
+    return partitions;
+  }
+
+  @Override
+  public PartitionReaderFactory createReaderFactory() {
+    Broadcast<HadoopConf> conf = request.isDownload()
+        ? JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new HadoopConf(hadoopConf()))
+        : null;
+    return new AzureMLReaderFactory(readSchema, request.transfer(), conf, progress());
+  }
+
+  /** @return this read's progress counters, registered with the driver on first use */
+  public synchronized TaskProgress progress() {
+    if (progress == null) {
+      progress = new TaskProgress(spark.sparkContext().longAccumulator("amlspark files"),
+          spark.sparkContext().longAccumulator("amlspark bytes"));
+    }
+    return progress;
+  }
+
+  private Configuration hadoopConf() {
+    return spark.sessionState().newHadoopConf();
+  }
+
+  /** Fails before any transfer when the folder is a file; creates it when missing. */
+  private void prepareOutputFolder() {
+    String folder = request.transfer().outputFolder();
+    try {
+      Path path = new Path(OutputFolder.toUri(folder));
+      FileSystem fs = path.getFileSystem(hadoopConf());
+      FileStatus status = fs.exists(path) ? fs.getFileStatus(path) : null;
+      if (status != null && !status.isDirectory()) {
+        throw new IllegalArgumentException("Output folder " + folder + " exists and is a file. "
+            + "Give a folder path (it is created when missing).");
+      }
+      if (status == null && !fs.mkdirs(path)) {
+        throw new IOException("mkdirs returned false");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Output folder " + folder + " could not be created: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return description();
+  }
+}

@@ -1,0 +1,19 @@
+package io.github.amlspark.spark.read;
+
+import io.github.amlspark.auth.ContainerAccess;
+import io.github.amlspark.storage.BlobEntry;
+import java.util.List;
+import org.apache.spark.sql.connector.read.InputPartition;
+
+/**
+ * One read task's files and the container they come from. Serializable, primitives and records only.
+ *
+ * @param files the task's blobs
+ * @param access the container and a read-only SAS for it
+ */
+record BlobInputPartition(List<BlobEntry> files, ContainerAccess access) implements InputPartition {
+  @Override
+  public String toString() {
+    return "BlobInputPartition(" + files.size() + " files)";
+  }
+}

@@ -1,0 +1,78 @@
+package io.github.amlspark.spark.read;
+
+import io.github.amlspark.FileTransfer;
+import io.github.amlspark.config.TransferSettings;
+import io.github.amlspark.storage.AzureRangeSource;
+import io.github.amlspark.transfer.DownloadEngine;
+import io.github.amlspark.transfer.OutputFolder;
+import io.github.amlspark.transfer.TransferPipeline;
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/** Downloads one task's files and returns one transfer-schema row per file. */
+final class DownloadPartitionReader implements PartitionReader<InternalRow> {
+  private final String[] fields;
+  private final TaskProgress.Listener listener;
+  private final TransferPipeline<FileTransfer> results;
+  private FileTransfer current;
+
+  DownloadPartitionReader(BlobInputPartition partition, StructType readSchema, TransferSettings settings,
+      Configuration conf, TaskProgress.Listener listener) throws IOException {
+    this.fields = readSchema.fieldNames();
+    this.listener = listener;
+    OutputFolder output = OutputFolder.open(settings.outputFolder(), conf);
+    this.results = new DownloadEngine(new AzureRangeSource(partition.access()), output, settings,
+        listener).download(partition.files());
+  }
+
+  @Override
+  public boolean next() {
+    listener.flush();
+    if (!results.hasNext()) {
+      return false;
+    }
+    current = results.next();
+    return true;
+  }
+
+  @Override
+  public InternalRow get() {
+    Object[] values = new Object[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      values[i] = value(fields[i]);
+    }
+    return new GenericInternalRow(values);
+  }
+
+  private Object value(String field) {
+    switch (field) {
+      case "path":
+        return UTF8String.fromString(current.path());
+      case "file":
+        return UTF8String.fromString(current.file());
+      case "length":
+        return current.length();
+      case "contentMd5":
+        return UTF8String.fromString(current.contentMd5());
+      case "status":
+        return UTF8String.fromString(current.status().name());
+      case "checksumVerified":
+        return current.checksumVerified();
+      case "error":
+        return UTF8String.fromString(current.error());
+      default:
+        throw new IllegalStateException("Unknown column " + field);
+    }
+  }
+
+  @Override
+  public void close() {
+    listener.flush();
+    results.close();
+  }
+}

@@ -1,0 +1,44 @@
+package io.github.amlspark.spark.read;
+
+import io.github.amlspark.FileTransfer;
+import io.github.amlspark.transfer.TransferListener;
+import java.io.Serializable;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * A read's progress counters: accumulators registered on the driver, fed by every task. Transfer threads
+ * count into atomics; the task thread moves them into the accumulators, which are not thread-safe.
+ *
+ * @param files files finished (any status)
+ * @param bytes bytes written
+ */
+public record TaskProgress(LongAccumulator files, LongAccumulator bytes) implements Serializable {
+
+  /** @return a listener for one task; call {@link Listener#flush()} from the task thread */
+  Listener newListener() {
+    return new Listener();
+  }
+
+  /** Counts one task's progress. */
+  final class Listener implements TransferListener {
+    private final AtomicLong pendingFiles = new AtomicLong();
+    private final AtomicLong pendingBytes = new AtomicLong();
+
+    @Override
+    public void bytesTransferred(long count) {
+      pendingBytes.addAndGet(count);
+    }
+
+    @Override
+    public void fileDone(FileTransfer result) {
+      pendingFiles.incrementAndGet();
+    }
+
+    /** Moves the counts into the accumulators; task thread only. */
+    void flush() {
+      files.add(pendingFiles.getAndSet(0));
+      bytes.add(pendingBytes.getAndSet(0));
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.github.amlspark.storage;
+
+import com.azure.storage.blob.models.BlobStorageException;
+import io.github.amlspark.AzureMLException;
+import io.github.amlspark.auth.ContainerAccess;
+
+/**
+ * Turns storage failures into messages that say what to do. They name the container and blob, never a
+ * URL with its query (that is where a SAS signature lives).
+ */
+public final class StorageErrors {
+  private StorageErrors() {
+  }
+
+  static AzureMLException listingFailed(ContainerAccess access, String prefix, BlobStorageException e) {
+    return new AzureMLException("Listing blobs with prefix \"" + prefix + "\" in " + access.containerUrl()
+        + " failed: " + describe(e), null);
+  }
+
+  /**
+   * @param e a storage failure
+   * @return status, error code and what to do, without any URL or secret
+   */
+  public static String describe(BlobStorageException e) {
+    String code = e.getErrorCode() == null ? "" : " " + e.getErrorCode();
+    String hint;
+    switch (e.getStatusCode()) {
+      case 403:
+        hint = "access denied: check the datastore's credential, that its SAS has not expired and allows "
+            + "this operation, and for identity-based datastores that you hold a Storage Blob Data role";
+        break;
+      case 404:
+        hint = "not found: the container or blob does not exist";
+        break;
+      case 412:
+        hint = "the blob changed while it was being read; run the transfer again";
+        break;
+      default:
+        hint = "the storage service refused the request";
+    }
+    return "HTTP " + e.getStatusCode() + code + " (" + hint + ")";
+  }
+}

@@ -1,0 +1,111 @@
+package io.github.amlspark.transfer;
+
+import io.github.amlspark.config.TransferSettings;
+import io.github.amlspark.storage.BlobEntry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Copies one blob's bytes, in order, to an output stream: one GET for a small blob, a sliding window of
+ * ranged GETs for a large one. Every range is checked against its MD5 when checksums are validated, and
+ * the whole content against the blob's Content-MD5 when it has one.
+ */
+final class BlobCopier {
+  private final RangeFetcher fetcher;
+  private final TransferSettings settings;
+  private final TransferListener listener;
+  private final Semaphore permits;
+
+  /**
+   * @param permits the task's requests in flight: a large blob's window takes one per range
+   */
+  BlobCopier(RangeSource source, TransferSettings settings, TransferListener listener, Semaphore permits) {
+    this.fetcher = new RangeFetcher(source, settings.validateChecksum(), listener);
+    this.settings = settings;
+    this.listener = listener;
+    this.permits = permits;
+  }
+
+  /** @return whether the blob is fetched with a single GET */
+  boolean isSmall(BlobEntry blob) {
+    return blob.length() <= settings.rangeBytes();
+  }
+
+  /**
+   * @return the MD5 of the bytes written when checksums are validated, else null
+   * @throws ChecksumMismatch when the bytes did not match their MD5
+   * @throws IOException when a request or the write fails
+   */
+  byte[] copy(BlobEntry blob, OutputStream out) throws IOException {
+    byte[] md5;
+    if (isSmall(blob)) {
+      RangeFetcher.Chunk chunk = blob.length() == 0 ? RangeFetcher.Chunk.EMPTY
+          : fetcher.fetch(blob, 0, (int) blob.length());
+      out.write(chunk.data(), 0, chunk.data().length);
+      listener.bytesTransferred(blob.length());
+      md5 = chunk.md5();
+    } else {
+      md5 = copyRanges(blob, out);
+    }
+    if (md5 != null && blob.contentMd5() != null && !blob.contentMd5().equals(Md5.hex(md5))) {
+      throw new ChecksumMismatch("the MD5 of the " + blob.length() + " bytes received for " + blob.path()
+          + " is " + Md5.hex(md5) + " but the blob's Content-MD5 is " + blob.contentMd5());
+    }
+    return md5;
+  }
+
+  /** Keeps up to {@code concurrency} ranges in flight and writes each head as it arrives. */
+  private byte[] copyRanges(BlobEntry blob, OutputStream out) throws IOException {
+    MessageDigest whole = settings.validateChecksum() ? Md5.newDigest() : null;
+    Deque<Future<RangeFetcher.Chunk>> window = new ArrayDeque<>();
+    long next = 0;
+    long length = blob.length();
+    try {
+      while (next < length || !window.isEmpty()) {
+        while (next < length && window.size() < settings.concurrency()) {
+          // Block only when nothing is in flight; otherwise write what has arrived first.
+          if (window.isEmpty()) {
+            permits.acquire();
+          } else if (!permits.tryAcquire()) {
+            break;
+          }
+          long offset = next;
+          int count = (int) Math.min(settings.rangeBytes(), length - offset);
+          next += count;
+          window.add(TransferPool.get().submit(() -> fetcher.fetch(blob, offset, count)));
+        }
+        RangeFetcher.Chunk chunk;
+        try {
+          chunk = window.poll().get();
+        } finally {
+          permits.release();
+        }
+        out.write(chunk.data(), 0, chunk.data().length);
+        if (whole != null) {
+          whole.update(chunk.data(), 0, chunk.data().length);
+        }
+        listener.bytesTransferred(chunk.data().length);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(e.getCause());
+    } finally {
+      for (Future<RangeFetcher.Chunk> f : window) {
+        f.cancel(true);
+        permits.release();
+      }
+    }
+    return whole == null ? null : whole.digest();
+  }
+}

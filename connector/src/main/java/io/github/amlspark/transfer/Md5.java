@@ -1,0 +1,39 @@
+package io.github.amlspark.transfer;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** MD5 helpers: the digest Azure Blob Storage uses for Content-MD5 and range MD5s. */
+public final class Md5 {
+  private Md5() {
+  }
+
+  /** @return a new MD5 digest */
+  public static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("This JVM has no MD5", e);
+    }
+  }
+
+  /**
+   * @param data bytes
+   * @param length how many of them, from the start
+   * @return their MD5
+   */
+  public static byte[] of(byte[] data, int length) {
+    MessageDigest md = newDigest();
+    md.update(data, 0, length);
+    return md.digest();
+  }
+
+  /**
+   * @param digest raw MD5 bytes, or null
+   * @return lowercase hex, or null
+   */
+  public static String hex(byte[] digest) {
+    return digest == null ? null : HexFormat.of().formatHex(digest);
+  }
+}

@@ -1,0 +1,22 @@
+package io.github.amlspark.transfer;
+
+import io.github.amlspark.FileTransfer;
+
+/** Hears about a transfer while it runs (metrics, progress). Called from several threads at once. */
+public interface TransferListener {
+  /** A listener that ignores everything. */
+  TransferListener NONE = new TransferListener() {
+  };
+
+  /** @param count bytes that just reached their destination */
+  default void bytesTransferred(long count) {
+  }
+
+  /** A range or file is being fetched again after a checksum mismatch. */
+  default void retried() {
+  }
+
+  /** @param result a file's outcome */
+  default void fileDone(FileTransfer result) {
+  }
+}

@@ -1,0 +1,91 @@
+package io.github.amlspark.workspace;
+
+import io.github.amlspark.Workspace;
+import io.github.amlspark.WorkspaceNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Finds the workspace in the order of API.md, the first that applies winning: explicit ids, a given
+ * config file, the Azure ML job's environment, {@code config.json} in the current folder or a parent (or
+ * their {@code .azureml/} or {@code aml_config/}), then {@code HIML_*} variables.
+ */
+public final class WorkspaceLocator {
+  private static final String CONFIG_FILE = "config.json";
+  private static final String[] CONFIG_SUBFOLDERS = {"", ".azureml", "aml_config"};
+
+  private final UnaryOperator<String> env;
+  private final Path workingDir;
+
+  /**
+   * @param env environment variable lookup
+   * @param workingDir where the config.json search starts
+   */
+  public WorkspaceLocator(UnaryOperator<String> env, Path workingDir) {
+    this.env = env;
+    this.workingDir = workingDir.toAbsolutePath().normalize();
+  }
+
+  /** @return a locator over this process's environment and working directory */
+  public static WorkspaceLocator ofProcess() {
+    return new WorkspaceLocator(System::getenv, Path.of(""));
+  }
+
+  /**
+   * @param request what the caller gave
+   * @return the workspace
+   * @throws WorkspaceNotFoundException naming every place tried
+   */
+  public ResolvedWorkspace locate(WorkspaceRequest request) {
+    if (request.explicit() != null) {
+      return new ResolvedWorkspace(request.explicit(), null, "given explicitly");
+    }
+    if (request.configPath() != null) {
+      Path file = Path.of(request.configPath());
+      WorkspaceConfig config = WorkspaceConfig.load(file);
+      return new ResolvedWorkspace(config.workspace(), config, "workspace config " + file);
+    }
+    List<String> tried = new ArrayList<>();
+    Workspace job = fromEnv("AZUREML_ARM_SUBSCRIPTION", "AZUREML_ARM_RESOURCEGROUP",
+        "AZUREML_ARM_WORKSPACE_NAME", tried);
+    if (job != null) {
+      return new ResolvedWorkspace(job, null, "the Azure ML job's environment");
+    }
+    for (Path dir = workingDir; dir != null; dir = dir.getParent()) {
+      for (String sub : CONFIG_SUBFOLDERS) {
+        Path candidate = dir.resolve(sub).resolve(CONFIG_FILE);
+        if (Files.isRegularFile(candidate)) {
+          WorkspaceConfig config = WorkspaceConfig.load(candidate);
+          return new ResolvedWorkspace(config.workspace(), config, "workspace config " + candidate);
+        }
+      }
+    }
+    tried.add(CONFIG_FILE + " (also .azureml/ and aml_config/) in " + workingDir + " and its parents");
+    Workspace himl = fromEnv("HIML_SUBSCRIPTION_ID", "HIML_RESOURCE_GROUP", "HIML_WORKSPACE_NAME", tried);
+    if (himl != null) {
+      return new ResolvedWorkspace(himl, null, "HIML_* environment variables");
+    }
+    throw new WorkspaceNotFoundException("No Azure ML workspace found. Tried: "
+        + String.join("; ", tried) + ". Give one with the 'workspaceConfig' option (or "
+        + "AzureMLFiles.builder().workspaceConfig(...)), the options 'subscriptionId', 'resourceGroup' "
+        + "and 'workspaceName', or put the workspace's config.json in the working directory.");
+  }
+
+  private Workspace fromEnv(String sub, String rg, String name, List<String> tried) {
+    String s = env.apply(sub);
+    String r = env.apply(rg);
+    String n = env.apply(name);
+    if (isSet(s) && isSet(r) && isSet(n)) {
+      return Workspace.of(s, r, n);
+    }
+    tried.add("environment variables " + sub + ", " + rg + ", " + name);
+    return null;
+  }
+
+  private static boolean isSet(String v) {
+    return v != null && !v.isBlank();
+  }
+}

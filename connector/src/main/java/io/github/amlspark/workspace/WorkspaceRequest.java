@@ -1,0 +1,20 @@
+package io.github.amlspark.workspace;
+
+import io.github.amlspark.Workspace;
+import java.io.Serializable;
+
+/**
+ * How the caller asked for a workspace: the first two steps of the discovery order.
+ *
+ * @param explicit a workspace given to the builder or as options, or null
+ * @param configPath a workspace config file given explicitly, or null
+ * @param credentialProvider class name of a TokenCredential to use, or null
+ */
+public record WorkspaceRequest(Workspace explicit, String configPath, String credentialProvider)
+    implements Serializable {
+
+  /** @return a request that leaves everything to discovery */
+  public static WorkspaceRequest discover() {
+    return new WorkspaceRequest(null, null, null);
+  }
+}
