@@ -1,0 +1,107 @@
+package io.github.amlspark.harness;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The Azurite blob emulator from the npm registry (pinned by package-lock.json), started on a free
+ * loopback port with in-memory storage, and stopped with {@link #close()}.
+ */
+public final class Azurite implements AutoCloseable {
+  /** Azurite's well-known development account. */
+  public static final String ACCOUNT = "devstoreaccount1";
+  /** Azurite's well-known development account key (public; documented by Microsoft). */
+  public static final String ACCOUNT_KEY =
+      "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+  private final Process process;
+  private final int port;
+
+  private Azurite(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /**
+   * @param home the folder holding node_modules/azurite (after {@code npm ci})
+   * @param port the port, or 0 for a free one
+   * @return the running emulator, ready for requests
+   * @throws IOException when it does not start
+   */
+  public static Azurite start(Path home, int port) throws IOException {
+    Path bin = home.resolve("node_modules/.bin/azurite-blob");
+    if (!Files.isExecutable(bin)) {
+      throw new IOException("Azurite is not installed at " + bin + ": run `npm ci` in " + home);
+    }
+    int p = port == 0 ? freePort() : port;
+    Process process = new ProcessBuilder(List.of(bin.toString(), "--blobHost", "127.0.0.1", "--blobPort",
+        String.valueOf(p), "--inMemoryPersistence", "--silent", "--disableTelemetry", "--skipApiVersionCheck"))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    Azurite azurite = new Azurite(process, p);
+    azurite.awaitReady();
+    return azurite;
+  }
+
+  private void awaitReady() throws IOException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("Azurite exited with code " + process.exitValue());
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException notYet) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
+        }
+      }
+    }
+    close();
+    throw new IOException("Azurite did not listen on port " + port + " within 60 s");
+  }
+
+  /** @return a free loopback port */
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** @return the port it listens on */
+  public int port() {
+    return port;
+  }
+
+  /** @return the development account's blob endpoint */
+  public String accountUrl() {
+    return "http://127.0.0.1:" + port + "/" + ACCOUNT;
+  }
+
+  /** @return a connection string for the development account */
+  public String connectionString() {
+    return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
+        + ";BlobEndpoint=" + accountUrl() + ";";
+  }
+
+  @Override
+  public void close() {
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

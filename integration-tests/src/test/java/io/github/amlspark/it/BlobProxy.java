@@ -1,0 +1,148 @@
+package io.github.amlspark.it;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small HTTP proxy in front of Azurite that sees every request the connector makes: it records them,
+ * and can flip a byte of a blob's body or cut it short, as a faulty network would.
+ */
+final class BlobProxy implements AutoCloseable {
+  private static final Set<String> HOP_HEADERS = Set.of("host", "connection", "content-length",
+      "transfer-encoding", "upgrade", "expect", "keep-alive", "date");
+
+  private final HttpServer server;
+  private final String target;
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final ConcurrentLinkedQueue<Recorded> requests = new ConcurrentLinkedQueue<>();
+  private volatile String faultyBlob;
+  private volatile Fault fault;
+  private final AtomicInteger faultsLeft = new AtomicInteger();
+
+  /** How a body goes wrong. */
+  enum Fault { FLIP_BYTE, CUT_SHORT }
+
+  /**
+   * A request as the proxy saw it.
+   *
+   * @param method HTTP method
+   * @param pathAndQuery path and query, as sent
+   * @param headers request headers
+   */
+  record Recorded(String method, String pathAndQuery, Map<String, List<String>> headers) {
+    boolean isBlobGet() {
+      return method.equals("GET") && !pathAndQuery.contains("comp=") && !pathAndQuery.contains("restype=");
+    }
+  }
+
+  BlobProxy(String targetAccountUrl) throws IOException {
+    URI t = URI.create(targetAccountUrl);
+    this.target = t.getScheme() + "://" + t.getAuthority();
+    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    server.setExecutor(Executors.newFixedThreadPool(16, r -> {
+      Thread th = new Thread(r, "blob-proxy");
+      th.setDaemon(true);
+      return th;
+    }));
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  /** @return the proxied account URL */
+  String accountUrl(String account) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + account;
+  }
+
+  /** Makes the next {@code times} GETs of a blob whose path ends with {@code blobSuffix} go wrong. */
+  void fail(String blobSuffix, Fault kind, int times) {
+    this.faultyBlob = blobSuffix;
+    this.fault = kind;
+    faultsLeft.set(times);
+  }
+
+  List<Recorded> requests() {
+    return List.copyOf(requests);
+  }
+
+  long blobGets() {
+    return requests.stream().filter(Recorded::isBlobGet).count();
+  }
+
+  void reset() {
+    requests.clear();
+    faultsLeft.set(0);
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String pathAndQuery = ex.getRequestURI().getRawPath()
+          + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
+      requests.add(new Recorded(ex.getRequestMethod(), pathAndQuery, Map.copyOf(ex.getRequestHeaders())));
+      byte[] body;
+      try (InputStream in = ex.getRequestBody()) {
+        body = in.readAllBytes();
+      }
+      HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(target + pathAndQuery))
+          .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofByteArray(body));
+      ex.getRequestHeaders().forEach((k, vs) -> {
+        if (!HOP_HEADERS.contains(k.toLowerCase())) {
+          vs.forEach(v -> req.header(k, v));
+        }
+      });
+      HttpResponse<byte[]> resp;
+      try {
+        resp = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+      resp.headers().map().forEach((k, vs) -> {
+        if (!HOP_HEADERS.contains(k.toLowerCase()) && !k.startsWith(":")) {
+          ex.getResponseHeaders().put(k, vs);
+        }
+      });
+      byte[] out = resp.body();
+      boolean faulty = ex.getRequestMethod().equals("GET") && faultyBlob != null
+          && ex.getRequestURI().getPath().endsWith(faultyBlob) && out.length > 0
+          && faultsLeft.getAndDecrement() > 0;
+      if (faulty && fault == Fault.FLIP_BYTE) {
+        out = out.clone();
+        out[out.length / 2] ^= 0x5A;
+      }
+      if (ex.getRequestMethod().equals("HEAD") || out.length == 0) {
+        ex.sendResponseHeaders(resp.statusCode(), -1);
+        return;
+      }
+      ex.sendResponseHeaders(resp.statusCode(), out.length);
+      try (OutputStream os = ex.getResponseBody()) {
+        if (faulty && fault == Fault.CUT_SHORT) {
+          os.write(out, 0, out.length / 2);
+          os.flush();
+          // Drop the connection mid-body, as a broken network does.
+          throw new IOException("cut short on purpose");
+        }
+        os.write(out);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
