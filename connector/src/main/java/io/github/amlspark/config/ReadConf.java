@@ -30,9 +30,11 @@ public final class ReadConf {
    */
   public static ReadRequest parse(Map<String, String> options, Map<String, String> sparkConf) {
     OptionLookup lookup = OptionLookup.of(options, sparkConf);
-    String datastore = lookup.get(AmlOptions.DATASTORE).orElse(null);
-    String runId = lookup.get(AmlOptions.RUN_ID).orElse(null);
-    String prefix = lookup.get(AmlOptions.PREFIX).orElse(null);
+    // What to read is the read's own choice; session-wide defaults for it apply only when it names none.
+    OptionLookup readOnly = OptionLookup.of(options, Map.of());
+    String datastore = readOnly.get(AmlOptions.DATASTORE).orElse(null);
+    String runId = readOnly.get(AmlOptions.RUN_ID).orElse(null);
+    String prefix = readOnly.get(AmlOptions.PREFIX).orElse(null);
     Workspace uriWorkspace = null;
 
     String path = options.entrySet().stream()
@@ -53,6 +55,12 @@ public final class ReadConf {
       runId = uri.runId();
       prefix = uri.path();
       uriWorkspace = uri.workspace();
+    }
+    if (datastore == null && runId == null && path == null) {
+      // A read that names nothing may take a session-wide default (spark.azureml.datastore, ...).
+      datastore = lookup.get(AmlOptions.DATASTORE).orElse(null);
+      runId = lookup.get(AmlOptions.RUN_ID).orElse(null);
+      prefix = prefix != null ? prefix : lookup.get(AmlOptions.PREFIX).orElse(null);
     }
     if ((datastore == null) == (runId == null)) {
       throw new IllegalArgumentException("Set exactly one of the options 'datastore' and 'runId' "

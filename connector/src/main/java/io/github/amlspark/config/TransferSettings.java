@@ -15,13 +15,20 @@ import java.io.Serializable;
 public record TransferSettings(String outputFolder, OverwriteMode overwrite, boolean validateChecksum,
     int concurrency) implements Serializable {
 
-  /** Largest range that Azure returns a range MD5 for. */
+  /** Largest range that Azure returns a range MD5 for; also the largest blob fetched with one GET. */
   public static final int MD5_RANGE_BYTES = 4 * 1024 * 1024;
-  /** Range size when no range MD5 is asked for: fewer, larger requests. */
-  public static final int PLAIN_RANGE_BYTES = 8 * 1024 * 1024;
+  /** Range size when no range MD5 is asked for: fewer, larger requests cost the service less. */
+  public static final int PLAIN_RANGE_BYTES = 16 * 1024 * 1024;
+  /** Bytes of one large blob's ranges in flight in a task: bounds memory whatever the file size. */
+  public static final int WINDOW_BYTES = 64 * 1024 * 1024;
 
-  /** @return the size of one ranged GET under these settings */
+  /** @return the size of one ranged GET of a large blob under these settings */
   public int rangeBytes() {
     return validateChecksum ? MD5_RANGE_BYTES : PLAIN_RANGE_BYTES;
+  }
+
+  /** @return the ranges of one large blob kept in flight */
+  public int rangesInFlight() {
+    return Math.max(1, Math.min(concurrency, WINDOW_BYTES / rangeBytes()));
   }
 }

@@ -6,16 +6,14 @@ import com.azure.storage.blob.models.BlobDownloadResponse;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
-import com.azure.storage.blob.models.DownloadRetryOptions;
 import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.transfer.ArrayOutput;
 import io.github.amlspark.transfer.RangeSource;
+import io.github.amlspark.transfer.RequestRefusedException;
 import java.io.IOException;
 
 /** Ranged GETs through the Azure SDK, each pinned to the listed ETag so that versions never mix. */
 public final class AzureRangeSource implements RangeSource {
-  private static final DownloadRetryOptions STREAM_RETRIES = new DownloadRetryOptions().setMaxRetryRequests(3);
-
   private final BlobContainerClient container;
 
   /** @param access the container */
@@ -29,19 +27,20 @@ public final class AzureRangeSource implements RangeSource {
     ArrayOutput out = new ArrayOutput(buffer, length);
     try {
       BlobDownloadResponse response = container.getBlobClient(blob.name()).downloadStreamWithResponse(out,
-          new BlobRange(offset, (long) length), STREAM_RETRIES,
+          new BlobRange(offset, (long) length), null,
           blob.etag() == null ? null : new BlobRequestConditions().setIfMatch(blob.etag()),
           wantRangeMd5, null, Context.NONE);
       if (out.count() != length) {
-        throw new IOException("received " + out.count() + " of " + length + " bytes at offset " + offset);
+        throw new IOException("received " + out.count() + " of " + length + " bytes at offset " + offset
+            + " of " + blob.path());
       }
       return wantRangeMd5 ? response.getDeserializedHeaders().getContentMd5() : null;
     } catch (BlobStorageException e) {
-      throw new IOException(StorageErrors.describe(e));
-    } catch (IllegalStateException e) {
-      // Raised by ArrayOutput when the service sends more than was asked for.
-      throw new IOException(e.getMessage());
+      throw new RequestRefusedException(StorageErrors.describe(e));
+    } catch (RuntimeException e) {
+      // A connection that broke mid-body, or more bytes than asked for (ArrayOutput).
+      throw new IOException(e.getClass().getSimpleName() + " while reading " + blob.path() + ": "
+          + e.getMessage(), e);
     }
   }
-
 }

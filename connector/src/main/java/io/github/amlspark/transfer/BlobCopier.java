@@ -34,7 +34,7 @@ final class BlobCopier {
 
   /** @return whether the blob is fetched with a single GET */
   boolean isSmall(BlobEntry blob) {
-    return blob.length() <= settings.rangeBytes();
+    return blob.length() <= TransferSettings.MD5_RANGE_BYTES;
   }
 
   /**
@@ -60,7 +60,7 @@ final class BlobCopier {
     return md5;
   }
 
-  /** Keeps up to {@code concurrency} ranges in flight and writes each head as it arrives. */
+  /** Keeps up to {@code rangesInFlight} ranges in flight and writes each head as it arrives. */
   private byte[] copyRanges(BlobEntry blob, OutputStream out) throws IOException {
     MessageDigest whole = settings.validateChecksum() ? Md5.newDigest() : null;
     Deque<Future<RangeFetcher.Chunk>> window = new ArrayDeque<>();
@@ -68,7 +68,7 @@ final class BlobCopier {
     long length = blob.length();
     try {
       while (next < length || !window.isEmpty()) {
-        while (next < length && window.size() < settings.concurrency()) {
+        while (next < length && window.size() < settings.rangesInFlight()) {
           // Block only when nothing is in flight; otherwise write what has arrived first.
           if (window.isEmpty()) {
             permits.acquire();

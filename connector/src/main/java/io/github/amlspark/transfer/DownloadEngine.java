@@ -8,8 +8,6 @@ import io.github.amlspark.storage.BlobEntry;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.Path;
 
 /**
  * Downloads one task's blobs into an {@link OutputFolder} with up to {@code concurrency} GETs in flight.
@@ -56,11 +54,11 @@ public final class DownloadEngine {
   private FileTransfer transfer(BlobEntry blob) {
     String file = null;
     try {
-      Path target = output.resolve(OutputPaths.relativeFile(blob.path()));
-      file = target.toString();
-      FileStatus existing = output.status(target);
+      String relative = OutputPaths.relativeFile(blob.path());
+      file = output.location(relative);
+      OutputFolder.Existing existing = output.existing(relative);
       if (existing != null) {
-        if (existing.isDirectory()) {
+        if (existing.directory()) {
           return done(blob, file, TransferStatus.FAILED, false, "A folder exists at " + file
               + " where this file would land; remove it or download into another outputFolder.");
         }
@@ -68,13 +66,13 @@ public final class DownloadEngine {
           return done(blob, file, TransferStatus.SKIPPED, false, null);
         }
         if (settings.overwrite() == OverwriteMode.IF_DIFFERENT && blob.contentMd5() != null
-            && existing.getLen() == blob.length() && blob.contentMd5().equals(Md5.hex(output.md5(target)))) {
+            && existing.length() == blob.length() && blob.contentMd5().equals(Md5.hex(output.md5(relative)))) {
           return done(blob, file, TransferStatus.SKIPPED, true, null);
         }
       }
       String lastMismatch = null;
       for (int attempt = 1; attempt <= FILE_ATTEMPTS; attempt++) {
-        try (OutputFolder.Staged staged = output.stage(target)) {
+        try (OutputFolder.Staged staged = output.stage(relative)) {
           byte[] md5 = copier.copy(blob, staged.out());
           if (!staged.commit(settings.overwrite() != OverwriteMode.NEVER)) {
             return done(blob, file, TransferStatus.SKIPPED, false, null);

@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * One ranged GET into a fresh buffer, checked against the range MD5 the service sends when checksums are
- * validated, and fetched again (up to three times in all) when the bytes do not match.
+ * validated, and fetched again (up to three times in all) when the bytes do not match or the connection
+ * broke mid-body (the HTTP pipeline retries failed requests, not bodies cut short).
  */
 final class RangeFetcher {
   private static final int RANGE_ATTEMPTS = 3;
@@ -29,7 +30,18 @@ final class RangeFetcher {
   Chunk fetch(BlobEntry blob, long offset, int count) throws IOException {
     for (int attempt = 1; ; attempt++) {
       byte[] data = new byte[count];
-      byte[] sent = source.read(blob, offset, count, validate, data);
+      byte[] sent;
+      try {
+        sent = source.read(blob, offset, count, validate, data);
+      } catch (RequestRefusedException e) {
+        throw e;
+      } catch (IOException e) {
+        if (attempt >= RANGE_ATTEMPTS || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        listener.retried();
+        continue;
+      }
       if (!validate) {
         return new Chunk(data, null);
       }

@@ -60,6 +60,10 @@ public final class TransferPipeline<R> implements Iterator<R>, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("The transfer was interrupted", e);
     } catch (ExecutionException e) {
+      // The work's own exception, as if it had run on this thread.
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
       throw new IllegalStateException("A transfer thread failed unexpectedly", e.getCause());
     }
   }

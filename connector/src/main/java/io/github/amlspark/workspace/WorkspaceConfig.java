@@ -85,12 +85,13 @@ public record WorkspaceConfig(Path source, Workspace workspace, boolean offline,
           "https://" + account + ".blob.core.windows.net");
     }
     SecretString key = SecretString.ofNullable(optionalString(ds, "account_key", file, prefix));
-    SecretString sas = SecretString.ofNullable(optionalString(ds, "sas_token", file, prefix));
+    String rawSas = optionalString(ds, "sas_token", file, prefix);
+    // Portal-copied tokens start with '?'; the SDK wants the query alone.
+    SecretString sas = SecretString.ofNullable(rawSas == null ? null : rawSas.trim().replaceFirst("^\\?", ""));
     if (key == null && sas == null) {
       throw malformed(file, prefix + "account_key or " + prefix + "sas_token must be set");
     }
-    return new DatastoreSpec(name, accountUrl, requiredString(ds, "container", file, prefix), key,
-        sas == null ? null : SecretString.ofNullable(sas.reveal().replaceFirst("^\\?", "")));
+    return new DatastoreSpec(name, accountUrl, requiredString(ds, "container", file, prefix), key, sas);
   }
 
   private static String requiredString(Map<?, ?> map, String key, Path file) {

@@ -10,12 +10,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * A small HTTP proxy in front of Azurite that sees every request the connector makes: it records them,
@@ -32,6 +34,9 @@ final class BlobProxy implements AutoCloseable {
   private volatile String faultyBlob;
   private volatile Fault fault;
   private final AtomicInteger faultsLeft = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
+  private volatile UnaryOperator<String> listingRewrite;
 
   /** How a body goes wrong. */
   enum Fault { FLIP_BYTE, CUT_SHORT }
@@ -82,62 +87,93 @@ final class BlobProxy implements AutoCloseable {
     return requests.stream().filter(Recorded::isBlobGet).count();
   }
 
+  /** @return the most blob GETs that were in flight at once since the last reset */
+  int maxBlobGetsInFlight() {
+    return maxInFlight.get();
+  }
+
+  /** Rewrites the XML body of blob listings, e.g. to make a blob look larger than it is. */
+  void rewriteListings(UnaryOperator<String> rewrite) {
+    this.listingRewrite = rewrite;
+  }
+
   void reset() {
     requests.clear();
     faultsLeft.set(0);
+    maxInFlight.set(0);
+    listingRewrite = null;
   }
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       String pathAndQuery = ex.getRequestURI().getRawPath()
           + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
-      requests.add(new Recorded(ex.getRequestMethod(), pathAndQuery, Map.copyOf(ex.getRequestHeaders())));
-      byte[] body;
-      try (InputStream in = ex.getRequestBody()) {
-        body = in.readAllBytes();
+      Recorded recorded = new Recorded(ex.getRequestMethod(), pathAndQuery, Map.copyOf(ex.getRequestHeaders()));
+      requests.add(recorded);
+      if (recorded.isBlobGet()) {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
       }
-      HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(target + pathAndQuery))
-          .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofByteArray(body));
-      ex.getRequestHeaders().forEach((k, vs) -> {
-        if (!HOP_HEADERS.contains(k.toLowerCase())) {
-          vs.forEach(v -> req.header(k, v));
-        }
-      });
-      HttpResponse<byte[]> resp;
       try {
-        resp = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(e);
-      }
-      resp.headers().map().forEach((k, vs) -> {
-        if (!HOP_HEADERS.contains(k.toLowerCase()) && !k.startsWith(":")) {
-          ex.getResponseHeaders().put(k, vs);
+        forward(ex, pathAndQuery);
+      } finally {
+        if (recorded.isBlobGet()) {
+          inFlight.decrementAndGet();
         }
-      });
-      byte[] out = resp.body();
-      boolean faulty = ex.getRequestMethod().equals("GET") && faultyBlob != null
-          && ex.getRequestURI().getPath().endsWith(faultyBlob) && out.length > 0
-          && faultsLeft.getAndDecrement() > 0;
-      if (faulty && fault == Fault.FLIP_BYTE) {
-        out = out.clone();
-        out[out.length / 2] ^= 0x5A;
       }
-      if (ex.getRequestMethod().equals("HEAD") || out.length == 0) {
-        ex.sendResponseHeaders(resp.statusCode(), -1);
-        return;
+    }
+  }
+
+  private void forward(HttpExchange ex, String pathAndQuery) throws IOException {
+    byte[] body;
+    try (InputStream in = ex.getRequestBody()) {
+      body = in.readAllBytes();
+    }
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(target + pathAndQuery))
+        .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
+    ex.getRequestHeaders().forEach((k, vs) -> {
+      if (!HOP_HEADERS.contains(k.toLowerCase())) {
+        vs.forEach(v -> req.header(k, v));
       }
-      ex.sendResponseHeaders(resp.statusCode(), out.length);
-      try (OutputStream os = ex.getResponseBody()) {
-        if (faulty && fault == Fault.CUT_SHORT) {
-          os.write(out, 0, out.length / 2);
-          os.flush();
-          // Drop the connection mid-body, as a broken network does.
-          throw new IOException("cut short on purpose");
-        }
-        os.write(out);
+    });
+    HttpResponse<byte[]> resp;
+    try {
+      resp = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    resp.headers().map().forEach((k, vs) -> {
+      if (!HOP_HEADERS.contains(k.toLowerCase()) && !k.startsWith(":")) {
+        ex.getResponseHeaders().put(k, vs);
       }
+    });
+    byte[] out = resp.body();
+    UnaryOperator<String> rewrite = listingRewrite;
+    if (rewrite != null && pathAndQuery.contains("comp=list")) {
+      out = rewrite.apply(new String(out, StandardCharsets.UTF_8))
+          .getBytes(StandardCharsets.UTF_8);
+    }
+    boolean faulty = ex.getRequestMethod().equals("GET") && faultyBlob != null
+        && ex.getRequestURI().getPath().endsWith(faultyBlob) && out.length > 0
+        && faultsLeft.getAndDecrement() > 0;
+    if (faulty && fault == Fault.FLIP_BYTE) {
+      out = out.clone();
+      out[out.length / 2] ^= 0x5A;
+    }
+    if (ex.getRequestMethod().equals("HEAD") || out.length == 0) {
+      ex.sendResponseHeaders(resp.statusCode(), -1);
+      return;
+    }
+    ex.sendResponseHeaders(resp.statusCode(), out.length);
+    try (OutputStream os = ex.getResponseBody()) {
+      if (faulty && fault == Fault.CUT_SHORT) {
+        os.write(out, 0, out.length / 2);
+        os.flush();
+        // Drop the connection mid-body, as a broken network does.
+        throw new IOException("cut short on purpose");
+      }
+      os.write(out);
     }
   }
 

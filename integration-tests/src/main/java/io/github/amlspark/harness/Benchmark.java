@@ -1,0 +1,168 @@
+package io.github.amlspark.harness;
+
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.ParallelTransferOptions;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import io.github.amlspark.AzureMLFiles;
+import io.github.amlspark.OverwriteMode;
+import io.github.amlspark.TransferOptions;
+import io.github.amlspark.TransferReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The transfer benchmark: amlspark's in-process download rate on local Spark against in-memory Azurite,
+ * with and without checksum validation, median of several runs. Run it with {@code bin/benchmark}.
+ */
+public final class Benchmark {
+  private static final int SMALL_FILES = 2000;
+  private static final int SMALL_SIZE = 16 * 1024;
+  private static final int LARGE_FILES = 2;
+  private static final int LARGE_SIZE = 256 * 1024 * 1024;
+
+  private Benchmark() {
+  }
+
+  /**
+   * @param args optional: runs per measurement (default 3), then {@code small}, {@code large} or
+   *     {@code all} (default)
+   * @throws Exception when the benchmark cannot run
+   */
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+    String which = args.length > 1 ? args[1] : "all";
+    boolean doSmall = !which.equals("large");
+    boolean doLarge = !which.equals("small");
+    Path work = Files.createTempDirectory("amlspark-bench");
+    try (Azurite azurite = Azurite.start(Path.of(System.getProperty("azurite.home", "integration-tests")), 0)) {
+      BlobServiceClient service = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
+          .buildClient();
+      BlobContainerClient small = service.createBlobContainer("small");
+      BlobContainerClient large = service.createBlobContainer("large");
+      if (doSmall) {
+        seedSmall(small);
+      }
+      if (doLarge) {
+        seedLarge(large);
+      }
+      Path config = new LocalWorkspace()
+          .withKeyDatastore("small", azurite.accountUrl(), "small", Azurite.ACCOUNT_KEY)
+          .withKeyDatastore("large", azurite.accountUrl(), "large", Azurite.ACCOUNT_KEY)
+          .writeTo(work.resolve("config.json"));
+
+      SparkSession spark = SparkSession.builder().master("local[2]").appName("amlspark-benchmark")
+          .config("spark.ui.enabled", "false").getOrCreate();
+      AzureMLFiles files = AzureMLFiles.builder().spark(spark).workspaceConfig(config.toString()).build();
+      // Warm up the JVM, the session and the connection pool.
+      download(files, doSmall ? "small" : "large", work.resolve("warmup"), false);
+
+      List<String> rows = new ArrayList<>();
+      for (boolean validate : new boolean[] {false, true}) {
+        double filesPerSec = !doSmall ? Double.NaN : median(runs, i -> {
+          TransferReport r = download(files, "small", work.resolve("s" + validate + i), validate);
+          return r.transferred() / seconds(r);
+        });
+        double mbPerSec = !doLarge ? Double.NaN : median(runs, i -> {
+          TransferReport r = download(files, "large", work.resolve("l" + validate + i), validate);
+          return r.bytes() / seconds(r) / 1e6;
+        });
+        rows.add(String.format(Locale.ROOT, "| download, validateChecksum=%s | %,.0f files/s | %,.0f MB/s |",
+            validate, filesPerSec, mbPerSec));
+      }
+      System.out.println();
+      System.out.println("| work | " + SMALL_FILES + " x 16 KiB | " + LARGE_FILES + " x 256 MiB |");
+      System.out.println("|---|---:|---:|");
+      rows.forEach(System.out::println);
+      System.out.printf(Locale.ROOT, "peak heap used by this JVM: %,d MiB (max %,d MiB)%n",
+          peakHeapMiB(), Runtime.getRuntime().maxMemory() >> 20);
+      spark.stop();
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private static TransferReport download(AzureMLFiles files, String datastore, Path out, boolean validate) {
+    TransferReport report = files.downloadFromDatastore(datastore, "", out.toString(),
+        TransferOptions.defaults().overwrite(OverwriteMode.ALWAYS).validateChecksum(validate));
+    deleteTree(out);
+    return report;
+  }
+
+  private static double seconds(TransferReport r) {
+    return r.elapsed().toNanos() / 1e9;
+  }
+
+  interface Run {
+    double measure(int index) throws Exception;
+  }
+
+  private static double median(int runs, Run run) throws Exception {
+    List<Double> values = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      values.add(run.measure(i));
+    }
+    values.sort(Comparator.naturalOrder());
+    return values.get(values.size() / 2);
+  }
+
+  private static void seedSmall(BlobContainerClient container) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int i = 0; i < SMALL_FILES; i++) {
+      String name = String.format(Locale.ROOT, "f/%02d/file-%05d.bin", i % 50, i);
+      byte[] data = new byte[SMALL_SIZE];
+      new Random(i).nextBytes(data);
+      futures.add(pool.submit(() -> container.getBlobClient(name).upload(BinaryData.fromBytes(data), true)));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+  }
+
+  private static void seedLarge(BlobContainerClient container) throws Exception {
+    byte[] data = new byte[LARGE_SIZE];
+    for (int i = 0; i < LARGE_FILES; i++) {
+      new Random(1000 + i).nextBytes(data);
+      byte[] md5 = MessageDigest.getInstance("MD5").digest(data);
+      container.getBlobClient("big-" + i + ".bin").uploadWithResponse(
+          new BlobParallelUploadOptions(BinaryData.fromBytes(data))
+              .setHeaders(new BlobHttpHeaders().setContentMd5(md5))
+              .setParallelTransferOptions(new ParallelTransferOptions()
+                  .setBlockSizeLong(32L * 1024 * 1024).setMaxConcurrency(4)), null, null);
+    }
+  }
+
+  private static long peakHeapMiB() {
+    return java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
+        .mapToLong(p -> p.getPeakUsage().getUsed()).sum() >> 20;
+  }
+
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
