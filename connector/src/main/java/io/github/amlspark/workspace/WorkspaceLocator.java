@@ -41,7 +41,10 @@ public final class WorkspaceLocator {
    */
   public ResolvedWorkspace locate(WorkspaceRequest request) {
     if (request.explicit() != null) {
-      return new ResolvedWorkspace(request.explicit(), null, "given explicitly");
+      // A config file for the same workspace still contributes its inline datastores and endpoints.
+      WorkspaceConfig config = request.configPath() == null ? null : WorkspaceConfig.load(Path.of(request.configPath()));
+      boolean same = config != null && sameWorkspace(config.workspace(), request.explicit());
+      return new ResolvedWorkspace(request.explicit(), same ? config : null, "given explicitly");
     }
     if (request.configPath() != null) {
       Path file = Path.of(request.configPath());
@@ -72,6 +75,11 @@ public final class WorkspaceLocator {
         + String.join("; ", tried) + ". Give one with the 'workspaceConfig' option (or "
         + "AzureMLFiles.builder().workspaceConfig(...)), the options 'subscriptionId', 'resourceGroup' "
         + "and 'workspaceName', or put the workspace's config.json in the working directory.");
+  }
+
+  private static boolean sameWorkspace(Workspace a, Workspace b) {
+    return a.subscriptionId().equalsIgnoreCase(b.subscriptionId())
+        && a.resourceGroup().equalsIgnoreCase(b.resourceGroup()) && a.name().equalsIgnoreCase(b.name());
   }
 
   private Workspace fromEnv(String sub, String rg, String name, List<String> tried) {

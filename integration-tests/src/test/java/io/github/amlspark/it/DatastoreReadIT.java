@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -66,9 +67,13 @@ class DatastoreReadIT {
     proxy.close();
   }
 
-  private Dataset<Row> read(String prefix) {
+  private DataFrameReader reader(String prefix) {
     return spark.read().format("azureml").option("workspaceConfig", config.toString())
-        .option("datastore", "ds").option("prefix", prefix).load();
+        .option("datastore", "ds").option("prefix", prefix);
+  }
+
+  private Dataset<Row> read(String prefix) {
+    return reader(prefix).load();
   }
 
   private static Map<String, Row> byPath(List<Row> rows) {
@@ -105,7 +110,7 @@ class DatastoreReadIT {
 
   @Test
   void pathGlobFilterMatchesFileNames() {
-    List<Row> rows = read("foo").option("pathGlobFilter", "*.txt").select("path").collectAsList();
+    List<Row> rows = reader("foo").option("pathGlobFilter", "*.txt").load().select("path").collectAsList();
     assertEquals(List.of("foo/bar/1.txt", "foo/barbaz/3.txt"), rows.stream().map(r -> r.getString(0)).sorted().toList());
   }
 
@@ -125,7 +130,7 @@ class DatastoreReadIT {
   @Test
   void largeBlobIsFetchedWithSeveralRangesInFlightAndVerified() throws Exception {
     byte[] expected = container.getBlobClient("big/blob.bin").downloadContent().toBytes();
-    Row row = read("big/").option("validateChecksum", "true").select("content", "contentMd5").collectAsList().get(0);
+    Row row = reader("big/").option("validateChecksum", "true").load().select("content", "contentMd5").collectAsList().get(0);
     assertArrayEquals(expected, (byte[]) row.get(0));
     List<BlobProxy.Recorded> gets = proxy.requests().stream().filter(BlobProxy.Recorded::isBlobGet).toList();
     assertEquals(3, gets.size(), "9 MiB in ranges of at most 4 MiB");
@@ -152,7 +157,7 @@ class DatastoreReadIT {
   @Test
   void manySmallFilesSpreadOverAllCoresAndAHugeBlobIsOneTask() {
     assertTrue(read("").rdd().getNumPartitions() >= 2, "small files are spread over both cores");
-    int partitions = read("").option("maxPartitionBytes", String.valueOf(4L * 1024 * 1024)).rdd().getNumPartitions();
+    int partitions = reader("").option("maxPartitionBytes", String.valueOf(4L * 1024 * 1024)).load().rdd().getNumPartitions();
     assertEquals(5, partitions, "with 4 MiB tasks every file costs a task of its own");
   }
 }
