@@ -45,6 +45,8 @@ public final class Azurite implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
     Azurite azurite = new Azurite(process, p);
+    // A JVM that is stopped (Ctrl-C, a killed test run) must not leave the emulator running.
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "azurite-stop"));
     azurite.awaitReady();
     return azurite;
   }

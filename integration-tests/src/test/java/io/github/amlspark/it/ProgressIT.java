@@ -1,0 +1,261 @@
+package io.github.amlspark.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.storage.blob.BlobContainerClient;
+import io.github.amlspark.AzureMLFiles;
+import io.github.amlspark.TransferOptions;
+import io.github.amlspark.TransferReport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code showProgress}: a progress bar on the driver's terminal, and silence without it.
+ *
+ * <p>The bar is written to the process's standard error file descriptor, not through {@code System.err}
+ * (see the disabled test below), so what a real terminal shows is checked in a child JVM whose stderr
+ * is captured; the child runs the same shaded jar against the same Azurite.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProgressIT {
+  private static final String QUIET_DONE = "=== amlspark-it: quiet download done ===";
+  private static final String PROGRESS_DONE = "=== amlspark-it: progress download done ===";
+  private static final String SKIPPED_DONE = "=== amlspark-it: skipping download done ===";
+
+  @TempDir
+  static Path dir;
+  BlobContainerClient container;
+  Path config;
+  AzureMLFiles files;
+  private ChildRun childRun;
+
+  @BeforeAll
+  void seed() {
+    container = TestEnvironment.newContainer("progress");
+    config = TestEnvironment.workspaceConfig(dir.resolve("cfg"), "ds", container);
+    files = AzureMLFiles.builder().spark(TestEnvironment.spark()).workspaceConfig(config.toString()).build();
+    for (int i = 1; i <= 3; i++) {
+      TestEnvironment.put(container, "p/" + i + ".bin", random(10_000 * i, i));
+    }
+    TestEnvironment.put(container, "other/x.txt", "x".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] random(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  // ----- in a child JVM: what the terminal shows -----
+
+  /**
+   * What the child printed.
+   *
+   * @param stdout its standard output
+   * @param quiet its stderr during the download with showProgress=false
+   * @param progress its stderr during the download with showProgress=true
+   * @param skipping its stderr during the same download again (every file SKIPPED), showProgress=true
+   */
+  private record ChildRun(String stdout, String quiet, String progress, String skipping) {
+  }
+
+  /** Runs {@link Child} once per class: a quiet download, then one with the progress bar. */
+  private synchronized ChildRun childRun() throws IOException, InterruptedException {
+    if (childRun != null) {
+      return childRun;
+    }
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Xrunjdwp")) {
+        command.add(arg);
+      }
+    }
+    command.addAll(List.of("-cp", classPath, Child.class.getName(), config.toString(), "p/",
+        dir.resolve("child-quiet").toString(), dir.resolve("child-progress").toString()));
+    Path out = dir.resolve("child.out");
+    Path err = dir.resolve("child.err");
+    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    if (!p.waitFor(180, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("child JVM did not finish; stderr: " + Files.readString(err));
+    }
+    String stdout = Files.readString(out);
+    String stderr = Files.readString(err);
+    assertEquals(0, p.exitValue(), "child failed; stdout: " + stdout + "\nstderr: " + stderr);
+    int quietEnd = stderr.indexOf(QUIET_DONE);
+    int progressEnd = stderr.indexOf(PROGRESS_DONE);
+    int skippedEnd = stderr.indexOf(SKIPPED_DONE);
+    assertTrue(quietEnd >= 0 && progressEnd > quietEnd && skippedEnd > progressEnd, stderr);
+    childRun = new ChildRun(stdout, stderr.substring(0, quietEnd),
+        stderr.substring(quietEnd + QUIET_DONE.length(), progressEnd),
+        stderr.substring(progressEnd + PROGRESS_DONE.length(), skippedEnd));
+    return childRun;
+  }
+
+  @Test
+  void showProgressPrintsABarWithTaskNameAndFileCountOnTheTerminal() throws Exception {
+    ChildRun run = childRun();
+    assertTrue(run.stdout().contains("quiet transferred=3"), run.stdout());
+    assertTrue(run.stdout().contains("progress transferred=3"), run.stdout());
+    assertArrayEquals(random(30_000, 3), TestEnvironment.read(dir.resolve("child-progress/p/3.bin")));
+    assertTrue(run.progress().contains("Downloading"), "task name shown: " + run.progress());
+    assertTrue(run.progress().contains("/3 files"), "file total shown: " + run.progress());
+    assertTrue(run.progress().contains("3/3 files"), "all files counted once done: " + run.progress());
+    assertFalse(run.progress().contains("/4 files"), "only the prefix's files count: " + run.progress());
+    assertTrue(run.progress().contains("100%"), "the bar ends full: " + run.progress());
+  }
+
+  @Test
+  void withoutShowProgressTheTerminalShowsNoBar() throws Exception {
+    ChildRun run = childRun();
+    assertTrue(run.stdout().contains("quiet transferred=3"), run.stdout());
+    assertFalse(run.quiet().contains("Downloading"), run.quiet());
+    assertFalse(run.quiet().contains(" files"), run.quiet());
+    assertFalse(run.stdout().contains("Downloading"), run.stdout());
+  }
+
+  @Test
+  @Disabled("bug: the file count is glued to the speed, e.g. '? MiB/s3/3 files' (reads as 's3'): "
+      + "ProgressDisplay.refresh passes the extra message without a leading space")
+  void theFileCountIsSeparatedFromTheSpeed() throws Exception {
+    String progress = childRun().progress();
+    assertTrue(progress.contains(" 3/3 files"), progress);
+  }
+
+  @Test
+  void aDownloadThatSkipsEverythingStillShowsItsBarAndCount() throws Exception {
+    ChildRun run = childRun();
+    assertTrue(run.stdout().contains("skipping skipped=3"), run.stdout());
+    assertTrue(run.skipping().contains("Downloading"), run.skipping());
+    assertTrue(run.skipping().contains("3/3 files"), "skipped files are done too: " + run.skipping());
+  }
+
+  @Test
+  @Disabled("bug: when files are SKIPPED the bar never reaches 100%: ProgressDisplay's total is the bytes of "
+      + "every listed file, but only transferred bytes advance it, so a re-run that skips everything ends at "
+      + "'Downloading   0% ... 3/3 files'")
+  void aDownloadThatSkipsEverythingEndsAtOneHundredPercent() throws Exception {
+    String skipping = childRun().skipping();
+    String last = skipping.substring(skipping.lastIndexOf("Downloading"));
+    assertTrue(last.contains("100%"), "the final render: " + last);
+  }
+
+  /**
+   * The child JVM: a quiet download, the same with the progress bar into another folder, then that one
+   * again (every file skipped).
+   */
+  static final class Child {
+    private Child() {
+    }
+
+    public static void main(String[] args) {
+      SparkSession spark = SparkSession.builder().master("local[2]").appName("amlspark-it-progress")
+          .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate();
+      try {
+        AzureMLFiles files = AzureMLFiles.builder().spark(spark).workspaceConfig(args[0]).build();
+        TransferReport quiet = files.downloadFromDatastore("ds", args[1], args[2], false, false);
+        System.out.println("quiet transferred=" + quiet.transferred());
+        System.out.flush();
+        System.err.println(QUIET_DONE);
+        System.err.flush();
+        TransferReport progress = files.downloadFromDatastore("ds", args[1], args[3], false, true);
+        System.out.println("progress transferred=" + progress.transferred());
+        System.out.flush();
+        System.err.println(PROGRESS_DONE);
+        System.err.flush();
+        TransferReport skipping = files.downloadFromDatastore("ds", args[1], args[3], false, true);
+        System.out.println("skipping skipped=" + skipping.skipped());
+        System.out.flush();
+        System.err.println(SKIPPED_DONE);
+        System.err.flush();
+      } finally {
+        spark.stop();
+      }
+      System.exit(0);
+    }
+  }
+
+  // ----- in this JVM: System.err and System.out -----
+
+  /** What a call printed to System.out and System.err, restored afterwards. */
+  private record Captured<T>(T result, String text) {
+  }
+
+  private static <T> Captured<T> capture(Supplier<T> call) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    System.setOut(ps);
+    System.setErr(ps);
+    T result;
+    try {
+      result = call.get();
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+    ps.flush();
+    return new Captured<>(result, buf.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  @Disabled("bug: the progress bar bypasses System.err: ProgressDisplay builds ProgressBarBuilder without a "
+      + "consumer, and progressbar 0.10's default writes to new FileOutputStream(FileDescriptor.err), so a "
+      + "driver whose System.err is redirected (notebooks, embedding apps, this test) never sees the bar")
+  void showProgressWritesTheBarThroughSystemErr() {
+    Captured<TransferReport> c = capture(() -> files.downloadFromDatastore("ds", "p/",
+        dir.resolve("in-jvm").toString(), false, true));
+    assertEquals(3, c.result().transferred());
+    assertTrue(c.text().contains("Downloading"), "task name shown: " + c.text());
+    assertTrue(c.text().contains("3/3 files"), "file count shown: " + c.text());
+  }
+
+  @Test
+  void showProgressThroughTransferOptionsStillDownloadsEverything() {
+    TransferReport report = files.downloadFromDatastore("ds", "p/", dir.resolve("opts").toString(),
+        TransferOptions.defaults().showProgress(true));
+    assertEquals(3, report.transferred());
+    assertArrayEquals(random(20_000, 2), TestEnvironment.read(dir.resolve("opts/p/2.bin")));
+    // The bar is closed: a second one for the next download starts cleanly and skips everything.
+    TransferReport again = files.downloadFromDatastore("ds", "p/", dir.resolve("opts").toString(),
+        TransferOptions.defaults().showProgress(true));
+    assertEquals(3, again.skipped());
+  }
+
+  @Test
+  void withoutShowProgressNothingGoesToSystemOutOrErr() {
+    Captured<TransferReport> quiet = capture(() -> files.downloadFromDatastore("ds", "p/",
+        dir.resolve("q1").toString(), false, false));
+    assertEquals(3, quiet.result().transferred());
+    assertFalse(quiet.text().contains("Downloading"), quiet.text());
+    assertFalse(quiet.text().contains(" files"), quiet.text());
+
+    Captured<TransferReport> byDefault = capture(() -> files.downloadFromDatastore("ds", "p/",
+        dir.resolve("q2").toString()));
+    assertEquals(3, byDefault.result().transferred());
+    assertFalse(byDefault.text().contains("Downloading"), byDefault.text());
+  }
+}
