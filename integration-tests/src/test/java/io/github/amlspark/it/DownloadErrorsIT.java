@@ -414,24 +414,44 @@ class DownloadErrorsIT {
   }
 
   @Test
-  void aWrongOrMalformedAccountKeyFailsWithoutShowingTheKey() {
+  void aWrongAccountKeyFailsTheListingWithAnAccessErrorAndNoKey() {
     TestEnvironment.put(container, "k/1.txt", bytes("one"));
-    // Valid base64 but not the account's key: storage refuses the issued SAS.
+    // Valid base64, 64 bytes, but not the account's key: storage refuses the SAS issued with it.
     String wrong = java.util.Base64.getEncoder().encodeToString(
         "not the key of devstoreaccount1, 64 bytes long, for HMAC-SHA256".getBytes(StandardCharsets.UTF_8));
-    // Not base64 at all.
+    Path cfg = new LocalWorkspace().withKeyDatastore("ds", proxy.accountUrl(Azurite.ACCOUNT),
+        container.getBlobContainerName(), wrong).writeTo(dir.resolve("wrongkey/config.json"));
+
+    AzureMLException e = assertThrows(AzureMLException.class,
+        () -> filesFor(cfg).downloadFromDatastore("ds", "k/", dir.resolve("out").toString()));
+
+    assertTrue(e.getMessage().contains("403"), e.getMessage());
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      assertNoSecret(t.getClass().getSimpleName(), String.valueOf(t.getMessage()),
+          List.of(wrong, wrong.substring(0, 12)));
+    }
+    assertEquals(0, proxy.blobGets());
+  }
+
+  @Test
+  @Disabled("bug: an account_key that is not base64 escapes as the Azure SDK's bare RuntimeException "
+      + "\"'base64Key' was not a valid Base64 scheme...\" (not an AzureMLException, names neither the datastore "
+      + "nor the config file); thrown from StorageSharedKeyCredential via SasIssuer.issue (client.generateSas), "
+      + "uncaught by WorkspaceConfig.inlineDatastore, which does not validate the key")
+  void aMalformedAccountKeyIsAClearConfigErrorWithoutTheKey() {
+    TestEnvironment.put(container, "k/1.txt", bytes("one"));
     String malformed = "this-is-not-base64!" + Azurite.ACCOUNT_KEY.substring(20, 40);
-    for (String key : List.of(wrong, malformed)) {
-      Path cfg = new LocalWorkspace().withKeyDatastore("ds", proxy.accountUrl(Azurite.ACCOUNT),
-          container.getBlobContainerName(), key).writeTo(dir.resolve("key" + key.hashCode()).resolve("config.json"));
-      RuntimeException e = assertThrows(RuntimeException.class,
-          () -> filesFor(cfg).downloadFromDatastore("ds", "k/", dir.resolve("out").toString()));
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        assertNoSecret(t.getClass().getSimpleName(), String.valueOf(t.getMessage()), List.of(key, key.substring(0, 12),
-            Azurite.ACCOUNT_KEY.substring(20, 40)));
-      }
-      assertTrue(e instanceof AzureMLException || e instanceof IllegalArgumentException,
-          "a clear error, not " + e);
+    Path cfg = new LocalWorkspace().withKeyDatastore("ds", proxy.accountUrl(Azurite.ACCOUNT),
+        container.getBlobContainerName(), malformed).writeTo(dir.resolve("badkey/config.json"));
+
+    AzureMLException e = assertThrows(AzureMLException.class,
+        () -> filesFor(cfg).downloadFromDatastore("ds", "k/", dir.resolve("out").toString()));
+
+    assertTrue(e.getMessage().contains("account_key"), e.getMessage());
+    assertTrue(e.getMessage().contains("ds"), e.getMessage());
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      assertNoSecret(t.getClass().getSimpleName(), String.valueOf(t.getMessage()),
+          List.of(malformed, Azurite.ACCOUNT_KEY.substring(20, 40)));
     }
     assertEquals(0, proxy.blobGets());
   }
