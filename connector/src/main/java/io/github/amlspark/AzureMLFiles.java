@@ -213,10 +213,13 @@ public final class AzureMLFiles {
     AzureMLScan scan = scanOf(rows.queryExecution().executedPlan());
     ReadPlan plan = scan.plan();
     if (plan.files().isEmpty()) {
-      throw new NoFilesFoundException("No files with prefix \"" + readOptions.get(AmlOptions.PREFIX)
-          + "\" were found " + (source.containsKey(AmlOptions.RUN_ID) ? "for " : "in ") + plan.source()
+      throw new NoFilesFoundException("No files with prefix \"" + readOptions.get(AmlOptions.PREFIX) + "\""
+          + (options.pathGlobFilter() == null ? "" : " matching \"" + options.pathGlobFilter() + "\"")
+          + " were found " + (source.containsKey(AmlOptions.RUN_ID) ? "for " : "in ") + plan.source()
           + ". Check the prefix (it is matched against the start of each path"
-          + (source.containsKey(AmlOptions.RUN_ID) ? ", relative to the run" : "") + ").");
+          + (source.containsKey(AmlOptions.RUN_ID) ? ", relative to the run" : "") + ")"
+          + (options.pathGlobFilter() == null ? "" : " and the pathGlobFilter (matched against file names)")
+          + ".");
     }
     List<Row> collected;
     if (options.showProgress()) {

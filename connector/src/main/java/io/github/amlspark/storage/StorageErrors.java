@@ -22,9 +22,18 @@ public final class StorageErrors {
    * @return status, error code and what to do, without any URL or secret
    */
   public static String describe(BlobStorageException e) {
-    String code = e.getErrorCode() == null ? "" : " " + e.getErrorCode();
+    return describe(e.getStatusCode(), e.getErrorCode() == null ? null : e.getErrorCode().toString());
+  }
+
+  /**
+   * @param status the HTTP status
+   * @param errorCode the storage error code (x-ms-error-code), or null
+   * @return status, error code and what to do, without any URL or secret
+   */
+  public static String describe(int status, String errorCode) {
+    String code = errorCode == null ? "" : " " + errorCode;
     String hint;
-    switch (e.getStatusCode()) {
+    switch (status) {
       case 403:
         hint = "access denied: check the datastore's credential, that its SAS has not expired and allows "
             + "this operation, and for identity-based datastores that you hold a Storage Blob Data role";
@@ -38,6 +47,6 @@ public final class StorageErrors {
       default:
         hint = "the storage service refused the request";
     }
-    return "HTTP " + e.getStatusCode() + code + " (" + hint + ")";
+    return "HTTP " + status + code + " (" + hint + ")";
   }
 }

@@ -4,6 +4,10 @@ import io.github.amlspark.config.TransferSettings;
 import io.github.amlspark.storage.BlobEntry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -17,6 +21,11 @@ import java.util.concurrent.Semaphore;
  * the whole content against the blob's Content-MD5 when it has one.
  */
 final class BlobCopier {
+  /** Long ranges streamed at once per large blob when no checksum is validated. */
+  private static final int STREAMS_PER_BLOB = 4;
+  private static final int STREAM_ATTEMPTS = 3;
+
+  private final RangeSource source;
   private final RangeFetcher fetcher;
   private final TransferSettings settings;
   private final TransferListener listener;
@@ -26,6 +35,7 @@ final class BlobCopier {
    * @param permits the task's requests in flight: a large blob's window takes one per range
    */
   BlobCopier(RangeSource source, TransferSettings settings, TransferListener listener, Semaphore permits) {
+    this.source = source;
     this.fetcher = new RangeFetcher(source, settings.validateChecksum(), listener);
     this.settings = settings;
     this.listener = listener;
@@ -38,11 +48,13 @@ final class BlobCopier {
   }
 
   /**
+   * @param out where the bytes go, in order
+   * @param positional the same file for writes at any position, or null
    * @return the MD5 of the bytes written when checksums are validated, else null
    * @throws ChecksumMismatch when the bytes did not match their MD5
    * @throws IOException when a request or the write fails
    */
-  byte[] copy(BlobEntry blob, OutputStream out) throws IOException {
+  byte[] copy(BlobEntry blob, OutputStream out, FileChannel positional) throws IOException {
     byte[] md5;
     if (isSmall(blob)) {
       RangeFetcher.Chunk chunk = blob.length() == 0 ? RangeFetcher.Chunk.EMPTY
@@ -50,6 +62,9 @@ final class BlobCopier {
       out.write(chunk.data(), 0, chunk.data().length);
       listener.bytesTransferred(blob.length());
       md5 = chunk.md5();
+    } else if (positional != null && !settings.validateChecksum()) {
+      copyStreams(blob, positional);
+      md5 = null;
     } else {
       md5 = copyRanges(blob, out);
     }
@@ -58,6 +73,69 @@ final class BlobCopier {
           + " is " + Md5.hex(md5) + " but the blob's Content-MD5 is " + blob.contentMd5());
     }
     return md5;
+  }
+
+  /**
+   * Streams a large blob as a few long ranges at once, each written at its own position: no range is held
+   * in memory, and the service sees few requests (an emulator's cost per request grows with the blob).
+   */
+  private void copyStreams(BlobEntry blob, FileChannel file) throws IOException {
+    long length = blob.length();
+    int parts = (int) Math.max(1, Math.min(STREAMS_PER_BLOB,
+        (length + TransferSettings.PLAIN_RANGE_BYTES - 1) / TransferSettings.PLAIN_RANGE_BYTES));
+    long partSize = (length + parts - 1) / parts;
+    List<Future<?>> streams = new ArrayList<>(parts);
+    try {
+      for (long offset = 0; offset < length; offset += partSize) {
+        long start = offset;
+        long count = Math.min(partSize, length - offset);
+        permits.acquire();
+        streams.add(TransferPool.get().submit(() -> {
+          try {
+            streamPart(blob, start, count, file);
+            return null;
+          } finally {
+            permits.release();
+          }
+        }));
+      }
+      for (Future<?> stream : streams) {
+        stream.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(e.getCause());
+    } finally {
+      streams.forEach(f -> f.cancel(true));
+    }
+  }
+
+  /** One long range, restarted from its first byte when the connection breaks (up to 3 attempts). */
+  private void streamPart(BlobEntry blob, long offset, long count, FileChannel file) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        source.stream(blob, offset, count, (data, n, position) -> {
+          ByteBuffer buffer = ByteBuffer.wrap(data, 0, n);
+          for (long at = position; buffer.hasRemaining(); ) {
+            at += file.write(buffer, at);
+          }
+          listener.bytesTransferred(n);
+        });
+        return;
+      } catch (RequestRefusedException e) {
+        throw e;
+      } catch (IOException e) {
+        if (attempt >= STREAM_ATTEMPTS || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        listener.retried();
+      }
+    }
   }
 
   /** Keeps up to {@code rangesInFlight} ranges in flight and writes each head as it arrives. */

@@ -2,6 +2,8 @@ package io.github.amlspark.transfer;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -47,9 +49,15 @@ final class LocalOutputFolder extends OutputFolder {
     Path target = resolve(relative);
     Files.createDirectories(target.getParent());
     Path temp = target.resolveSibling(tempName(target.getFileName().toString()));
+    FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     // Unbuffered: the engine writes whole blobs or whole ranges, and a buffer per file costs more
     // (allocation and zeroing) than it saves.
-    return new Staged(Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    return new Staged(Channels.newOutputStream(channel)) {
+      @Override
+      public FileChannel positional() {
+        return channel;
+      }
+
       @Override
       boolean moveIntoPlace(boolean replace) throws IOException {
         try {

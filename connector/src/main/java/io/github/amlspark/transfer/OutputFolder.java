@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.conf.Configuration;
@@ -111,9 +112,14 @@ public abstract class OutputFolder {
       this.out = out;
     }
 
-    /** @return where the bytes go */
+    /** @return where the bytes go, in order */
     public OutputStream out() {
       return out;
+    }
+
+    /** @return the file for writes at any position, or null when it can only be written in order */
+    public FileChannel positional() {
+      return null;
     }
 
     /**

@@ -18,4 +18,27 @@ public interface RangeSource {
    */
   byte[] read(BlobEntry blob, long offset, int length, boolean wantRangeMd5, byte[] buffer)
       throws IOException;
+
+  /**
+   * Streams {@code [offset, offset + length)} of a blob to {@code sink} in pieces as they arrive, for
+   * ranges too large to hold in memory.
+   *
+   * @param blob the blob, as listed
+   * @param offset first byte
+   * @param length bytes to stream, at least 1
+   * @param sink receives every piece with the blob offset of its first byte
+   * @throws IOException when the request fails, the sink fails, or fewer bytes arrive
+   */
+  void stream(BlobEntry blob, long offset, long length, Sink sink) throws IOException;
+
+  /** Where streamed bytes go. */
+  interface Sink {
+    /**
+     * @param data bytes, valid in {@code [0, count)} until this call returns
+     * @param count how many
+     * @param position the blob offset of {@code data[0]}
+     * @throws IOException when they cannot be stored
+     */
+    void write(byte[] data, int count, long position) throws IOException;
+  }
 }

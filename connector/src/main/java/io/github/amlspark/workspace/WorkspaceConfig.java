@@ -8,6 +8,7 @@ import io.github.amlspark.auth.SecretString;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -85,6 +86,10 @@ public record WorkspaceConfig(Path source, Workspace workspace, boolean offline,
           "https://" + account + ".blob.core.windows.net");
     }
     SecretString key = SecretString.ofNullable(optionalString(ds, "account_key", file, prefix));
+    if (key != null && !isBase64(key.reveal())) {
+      throw malformed(file, prefix + "account_key is not a storage account key (base64); copy it from the "
+          + "storage account's Access keys page");
+    }
     String rawSas = optionalString(ds, "sas_token", file, prefix);
     // Portal-copied tokens start with '?'; the SDK wants the query alone.
     SecretString sas = SecretString.ofNullable(rawSas == null ? null : rawSas.trim().replaceFirst("^\\?", ""));
@@ -92,6 +97,15 @@ public record WorkspaceConfig(Path source, Workspace workspace, boolean offline,
       throw malformed(file, prefix + "account_key or " + prefix + "sas_token must be set");
     }
     return new DatastoreSpec(name, accountUrl, requiredString(ds, "container", file, prefix), key, sas);
+  }
+
+  private static boolean isBase64(String value) {
+    try {
+      Base64.getDecoder().decode(value);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static String requiredString(Map<?, ?> map, String key, Path file) {

@@ -110,4 +110,15 @@ final class FakeRangeSource implements RangeSource {
     }
     return md5;
   }
+
+  /** Streams through {@link #read} (so calls, delays, failures and corruptions apply), in 1 MiB pieces. */
+  @Override
+  public void stream(BlobEntry blob, long offset, long length, Sink sink) throws IOException {
+    byte[] data = new byte[(int) length];
+    read(blob, offset, (int) length, false, data);
+    for (int at = 0; at < data.length; at += 1 << 20) {
+      int n = Math.min(1 << 20, data.length - at);
+      sink.write(java.util.Arrays.copyOfRange(data, at, at + n), n, offset + at);
+    }
+  }
 }

@@ -144,8 +144,9 @@ public final class Benchmark {
       container.getBlobClient("big-" + i + ".bin").uploadWithResponse(
           new BlobParallelUploadOptions(BinaryData.fromBytes(data))
               .setHeaders(new BlobHttpHeaders().setContentMd5(md5))
+              // One Put Blob per file, as the peers in STACK.md were measured.
               .setParallelTransferOptions(new ParallelTransferOptions()
-                  .setBlockSizeLong(32L * 1024 * 1024).setMaxConcurrency(4)), null, null);
+                  .setMaxSingleUploadSizeLong((long) LARGE_SIZE)), null, null);
     }
   }
 

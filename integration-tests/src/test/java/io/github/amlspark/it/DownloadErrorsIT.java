@@ -44,7 +44,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.ExplainMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scala.runtime.AbstractFunction0;
@@ -242,9 +241,6 @@ class DownloadErrorsIT {
   }
 
   @Test
-  @Disabled("bug: NoFilesFoundException ignores pathGlobFilter: with prefix \"a\" and pathGlobFilter \"*.csv\" "
-      + "over a/1.txt the message says 'No files with prefix \"a\" were found', although a/1.txt is there; "
-      + "it should name the glob that excluded it (AzureMLFiles.download, the NoFilesFoundException message)")
   void globMatchingNothingSaysSoInTheMessage() {
     TestEnvironment.put(container, "a/1.txt", bytes("one"));
     NoFilesFoundException e = assertThrows(NoFilesFoundException.class,
@@ -434,10 +430,6 @@ class DownloadErrorsIT {
   }
 
   @Test
-  @Disabled("bug: an account_key that is not base64 escapes as the Azure SDK's bare RuntimeException "
-      + "\"'base64Key' was not a valid Base64 scheme...\" (not an AzureMLException, names neither the datastore "
-      + "nor the config file); thrown from StorageSharedKeyCredential via SasIssuer.issue (client.generateSas), "
-      + "uncaught by WorkspaceConfig.inlineDatastore, which does not validate the key")
   void aMalformedAccountKeyIsAClearConfigErrorWithoutTheKey() {
     TestEnvironment.put(container, "k/1.txt", bytes("one"));
     String malformed = "this-is-not-base64!" + Azurite.ACCOUNT_KEY.substring(20, 40);

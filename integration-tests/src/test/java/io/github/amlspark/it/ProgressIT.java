@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,8 +136,6 @@ class ProgressIT {
   }
 
   @Test
-  @Disabled("bug: the file count is glued to the speed, e.g. '? MiB/s3/3 files' (reads as 's3'): "
-      + "ProgressDisplay.refresh passes the extra message without a leading space")
   void theFileCountIsSeparatedFromTheSpeed() throws Exception {
     String progress = childRun().progress();
     assertTrue(progress.contains(" 3/3 files"), progress);
@@ -153,9 +150,6 @@ class ProgressIT {
   }
 
   @Test
-  @Disabled("bug: when files are SKIPPED the bar never reaches 100%: ProgressDisplay's total is the bytes of "
-      + "every listed file, but only transferred bytes advance it, so a re-run that skips everything ends at "
-      + "'Downloading   0% ... 3/3 files'")
   void aDownloadThatSkipsEverythingEndsAtOneHundredPercent() throws Exception {
     String skipping = childRun().skipping();
     String last = skipping.substring(skipping.lastIndexOf("Downloading"));
@@ -222,9 +216,6 @@ class ProgressIT {
   }
 
   @Test
-  @Disabled("bug: the progress bar bypasses System.err: ProgressDisplay builds ProgressBarBuilder without a "
-      + "consumer, and progressbar 0.10's default writes to new FileOutputStream(FileDescriptor.err), so a "
-      + "driver whose System.err is redirected (notebooks, embedding apps, this test) never sees the bar")
   void showProgressWritesTheBarThroughSystemErr() {
     Captured<TransferReport> c = capture(() -> files.downloadFromDatastore("ds", "p/",
         dir.resolve("in-jvm").toString(), false, true));

@@ -1,6 +1,7 @@
 package io.github.amlspark.spark.read;
 
 import io.github.amlspark.FileTransfer;
+import io.github.amlspark.TransferStatus;
 import io.github.amlspark.transfer.TransferListener;
 import java.io.Serializable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,7 +12,7 @@ import org.apache.spark.util.LongAccumulator;
  * count into atomics; the task thread moves them into the accumulators, which are not thread-safe.
  *
  * @param files files finished (any status)
- * @param bytes bytes written
+ * @param bytes bytes written, plus the length of every skipped file
  */
 public record TaskProgress(LongAccumulator files, LongAccumulator bytes) implements Serializable {
 
@@ -33,6 +34,10 @@ public record TaskProgress(LongAccumulator files, LongAccumulator bytes) impleme
     @Override
     public void fileDone(FileTransfer result) {
       pendingFiles.incrementAndGet();
+      // A skipped file is settled: its bytes count as done, so that the bar ends at 100 %.
+      if (result.status() == TransferStatus.SKIPPED) {
+        pendingBytes.addAndGet(result.length());
+      }
     }
 
     /** Moves the counts into the accumulators; task thread only. */
