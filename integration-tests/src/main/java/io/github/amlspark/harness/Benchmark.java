@@ -40,8 +40,8 @@ public final class Benchmark {
   }
 
   /**
-   * @param args optional: runs per measurement (default 3), then {@code small}, {@code large} or
-   *     {@code all} (default)
+   * @param args optional: runs per measurement (default 3), then {@code small}, {@code large},
+   *     {@code all} (default) or {@code huge} (one 1 GiB blob; run with -Xmx512m)
    * @throws Exception when the benchmark cannot run
    */
   public static void main(String[] args) throws Exception {
@@ -50,6 +50,10 @@ public final class Benchmark {
     boolean doSmall = !which.equals("large");
     boolean doLarge = !which.equals("small");
     Path work = Files.createTempDirectory("amlspark-bench");
+    if (which.equals("huge")) {
+      hugeBlob(work);
+      return;
+    }
     try (Azurite azurite = Azurite.start(Path.of(System.getProperty("azurite.home", "integration-tests")), 0)) {
       BlobServiceClient service = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
           .buildClient();
@@ -91,6 +95,60 @@ public final class Benchmark {
       rows.forEach(System.out::println);
       System.out.printf(Locale.ROOT, "peak heap used by this JVM: %,d MiB (max %,d MiB)%n",
           peakHeapMiB(), Runtime.getRuntime().maxMemory() >> 20);
+      spark.stop();
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  /**
+   * One 1 GiB blob, downloaded with and without checksums by this JVM (run it with -Xmx512m): memory per
+   * task stays bounded whatever the file size. The blob is seeded from a stream, never held whole.
+   */
+  private static void hugeBlob(Path work) throws Exception {
+    long size = 1L << 30;
+    try (Azurite azurite = Azurite.start(Path.of(System.getProperty("azurite.home", "integration-tests")), 0)) {
+      BlobContainerClient container = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
+          .buildClient().createBlobContainer("huge");
+      MessageDigest md5 = MessageDigest.getInstance("MD5");
+      java.io.InputStream generated = new java.security.DigestInputStream(new java.io.InputStream() {
+        private final Random random = new Random(7);
+        private long left = size;
+
+        @Override
+        public int read() {
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          if (left == 0) {
+            return -1;
+          }
+          int n = (int) Math.min(len, left);
+          byte[] chunk = new byte[n];
+          random.nextBytes(chunk);
+          System.arraycopy(chunk, 0, b, off, n);
+          left -= n;
+          return n;
+        }
+      }, md5);
+      var blob = container.getBlobClient("checkpoint-1gib.bin");
+      blob.upload(generated, size, true);
+      blob.setHttpHeaders(new BlobHttpHeaders().setContentMd5(md5.digest()));
+      Path config = new LocalWorkspace().withKeyDatastore("huge", azurite.accountUrl(), "huge", Azurite.ACCOUNT_KEY)
+          .writeTo(work.resolve("config.json"));
+      SparkSession spark = SparkSession.builder().master("local[2]").appName("amlspark-benchmark-huge")
+          .config("spark.ui.enabled", "false").getOrCreate();
+      AzureMLFiles files = AzureMLFiles.builder().spark(spark).workspaceConfig(config.toString()).build();
+      for (boolean validate : new boolean[] {false, true}) {
+        TransferReport r = download(files, "huge", work.resolve("h" + validate), validate);
+        System.out.printf(Locale.ROOT, "1 GiB blob, validateChecksum=%s: %s, checksumVerified=%s%n", validate,
+            r.summary(), r.files().get(0).checksumVerified());
+      }
+      System.out.printf(Locale.ROOT, "max heap %,d MiB, peak heap used %,d MiB%n",
+          Runtime.getRuntime().maxMemory() >> 20, peakHeapMiB());
       spark.stop();
     } finally {
       deleteTree(work);
