@@ -59,8 +59,7 @@ public final class DownloadEngine {
       OutputFolder.Existing existing = output.existing(relative);
       if (existing != null) {
         if (existing.directory()) {
-          return done(blob, file, TransferStatus.FAILED, false, "A folder exists at " + file
-              + " where this file would land; remove it or download into another outputFolder.");
+          return folderInTheWay(blob, file);
         }
         if (settings.overwrite() == OverwriteMode.NEVER) {
           return done(blob, file, TransferStatus.SKIPPED, false, null);
@@ -95,6 +94,11 @@ public final class DownloadEngine {
       return done(blob, file, TransferStatus.FAILED, false,
           "Download of " + blob.path() + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+  }
+
+  private FileTransfer folderInTheWay(BlobEntry blob, String file) {
+    return done(blob, file, TransferStatus.FAILED, false, "A folder exists at " + file
+        + " where this file would land; remove it or download into another outputFolder.");
   }
 
   private FileTransfer done(BlobEntry blob, String file, TransferStatus status, boolean verified,

@@ -11,10 +11,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** An output folder on this machine's file system, written through java.nio. */
 final class LocalOutputFolder extends OutputFolder {
   private final Path root;
+  // Folders this task already made sure of: one system call saved per file.
+  private final Set<Path> folders = ConcurrentHashMap.newKeySet();
 
   LocalOutputFolder(Path root) {
     this.root = root;
@@ -47,7 +51,10 @@ final class LocalOutputFolder extends OutputFolder {
   @Override
   public Staged stage(String relative) throws IOException {
     Path target = resolve(relative);
-    Files.createDirectories(target.getParent());
+    if (!folders.contains(target.getParent())) {
+      Files.createDirectories(target.getParent());
+      folders.add(target.getParent());
+    }
     Path temp = target.resolveSibling(tempName(target.getFileName().toString()));
     FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     // Unbuffered: the engine writes whole blobs or whole ranges, and a buffer per file costs more

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WorkspaceConfigTest {
-  static final String ACCOUNT_KEY = "S3cr3tAccountKeyZZZ0123456789abcdef==";
+  // Base64, as a real account key is; recognisable, so that a leak is easy to spot.
+  static final String ACCOUNT_KEY = "S3cr3tAccountKeyZZZ0123456789abcdefS3cr3tAccountKeyZZZ0123456789ab==";
   static final String SAS = "sv=2024-01-01&sig=S3cr3tSignatureQQQ%3D";
 
   @TempDir

@@ -35,6 +35,7 @@ public final class Benchmark {
   private static final int SMALL_SIZE = 16 * 1024;
   private static final int LARGE_FILES = 2;
   private static final int LARGE_SIZE = 256 * 1024 * 1024;
+  private static final int WARMUP_RUNS = 3;
 
   private Benchmark() {
   }
@@ -73,8 +74,18 @@ public final class Benchmark {
       SparkSession spark = SparkSession.builder().master("local[2]").appName("amlspark-benchmark")
           .config("spark.ui.enabled", "false").getOrCreate();
       AzureMLFiles files = AzureMLFiles.builder().spark(spark).workspaceConfig(config.toString()).build();
-      // Warm up the JVM, the session and the connection pool.
-      download(files, doSmall ? "small" : "large", work.resolve("warmup"), false);
+      // Steady state, as in a long-lived session: warm up the JIT, the session and the connection pool
+      // with a few whole runs of each kind first.
+      for (int i = 0; i < WARMUP_RUNS; i++) {
+        for (boolean validate : new boolean[] {false, true}) {
+          if (doSmall) {
+            download(files, "small", work.resolve("warmup"), validate);
+          }
+          if (doLarge && i == 0) {
+            download(files, "large", work.resolve("warmup"), validate);
+          }
+        }
+      }
 
       List<String> rows = new ArrayList<>();
       for (boolean validate : new boolean[] {false, true}) {
@@ -155,10 +166,14 @@ public final class Benchmark {
     }
   }
 
-  private static TransferReport download(AzureMLFiles files, String datastore, Path out, boolean validate) {
+  private static TransferReport download(AzureMLFiles files, String datastore, Path out, boolean validate)
+      throws IOException, InterruptedException {
     TransferReport report = files.downloadFromDatastore(datastore, "", out.toString(),
         TransferOptions.defaults().overwrite(OverwriteMode.ALWAYS).validateChecksum(validate));
     deleteTree(out);
+    // Let the file system write back the files just made and deleted, so that the next run does not
+    // pay for this one's disk work.
+    new ProcessBuilder("sync").inheritIO().start().waitFor();
     return report;
   }
 
@@ -175,6 +190,7 @@ public final class Benchmark {
     for (int i = 0; i < runs; i++) {
       values.add(run.measure(i));
     }
+    System.out.println("  runs: " + values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
     values.sort(Comparator.naturalOrder());
     return values.get(values.size() / 2);
   }
