@@ -15,7 +15,7 @@ public final class ReadConf {
   /** Spark's default for {@code spark.sql.files.openCostInBytes}. */
   public static final long DEFAULT_OPEN_COST_IN_BYTES = 4L * 1024 * 1024;
   /** Requests in flight per task. */
-  public static final int DEFAULT_CONCURRENCY = 8;
+  public static final int DEFAULT_CONCURRENCY = 16;
   /** Upper bound of {@code transferConcurrency}. */
   public static final int MAX_CONCURRENCY = 64;
 

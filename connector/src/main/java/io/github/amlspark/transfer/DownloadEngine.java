@@ -12,7 +12,8 @@ import java.util.concurrent.Semaphore;
 /**
  * Downloads one task's blobs into an {@link OutputFolder} with up to {@code concurrency} GETs in flight.
  * Each file is written under a temporary name, verified, and only then renamed to its final path. Memory
- * is bounded by {@code concurrency × range size} whatever the file sizes. Spark-free.
+ * is bounded by the task's permits (small blobs) and a large blob's window, whatever the file sizes.
+ * Spark-free.
  */
 public final class DownloadEngine {
   /** How every checksum failure's error starts, so that callers can tell them from other failures. */
