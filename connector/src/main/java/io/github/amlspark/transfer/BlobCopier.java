@@ -100,16 +100,10 @@ final class BlobCopier {
         }));
       }
       for (Future<?> stream : streams) {
-        stream.get();
+        await(stream);
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IOException(e.getCause());
+      throw interrupted(e);
     } finally {
       streams.forEach(f -> f.cancel(true));
     }
@@ -160,7 +154,7 @@ final class BlobCopier {
         }
         RangeFetcher.Chunk chunk;
         try {
-          chunk = window.poll().get();
+          chunk = await(window.poll());
         } finally {
           permits.release();
         }
@@ -171,13 +165,7 @@ final class BlobCopier {
         listener.bytesTransferred(chunk.data().length);
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IOException(e.getCause());
+      throw interrupted(e);
     } finally {
       for (Future<RangeFetcher.Chunk> f : window) {
         f.cancel(true);
@@ -185,5 +173,22 @@ final class BlobCopier {
       }
     }
     return whole == null ? null : whole.digest();
+  }
+
+  /** @return the work's result, its IOException rethrown as is */
+  private static <T> T await(Future<T> work) throws IOException, InterruptedException {
+    try {
+      return work.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(e.getCause());
+    }
+  }
+
+  private static IOException interrupted(InterruptedException e) {
+    Thread.currentThread().interrupt();
+    return new IOException("interrupted", e);
   }
 }

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -51,11 +50,7 @@ final class ContentPartitionReader implements PartitionReader<InternalRow> {
 
   @Override
   public InternalRow get() {
-    Object[] values = new Object[fields.length];
-    for (int i = 0; i < fields.length; i++) {
-      values[i] = value(fields[i]);
-    }
-    return new GenericInternalRow(values);
+    return Rows.project(fields, this::value);
   }
 
   private Object value(String field) {

@@ -9,7 +9,6 @@ import io.github.amlspark.transfer.TransferPipeline;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -42,11 +41,7 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
 
   @Override
   public InternalRow get() {
-    Object[] values = new Object[fields.length];
-    for (int i = 0; i < fields.length; i++) {
-      values[i] = value(fields[i]);
-    }
-    return new GenericInternalRow(values);
+    return Rows.project(fields, this::value);
   }
 
   private Object value(String field) {
