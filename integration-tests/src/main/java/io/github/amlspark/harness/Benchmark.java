@@ -74,31 +74,42 @@ public final class Benchmark {
       SparkSession spark = SparkSession.builder().master("local[2]").appName("amlspark-benchmark")
           .config("spark.ui.enabled", "false").getOrCreate();
       AzureMLFiles files = AzureMLFiles.builder().spark(spark).workspaceConfig(config.toString()).build();
-      // Steady state, as in a long-lived session: warm up the JIT, the session and the connection pool
-      // with a few whole runs of each kind first.
-      for (int i = 0; i < WARMUP_RUNS; i++) {
-        for (boolean validate : new boolean[] {false, true}) {
-          if (doSmall) {
-            download(files, "small", work.resolve("warmup"), validate);
-          }
-          if (doLarge && i == 0) {
-            download(files, "large", work.resolve("warmup"), validate);
+      // Small files first, then large ones: a large run's clean-up (deleting 512 MB) would otherwise bill
+      // the disk work to the small-file run after it. Each phase starts with whole warm-up runs (JIT,
+      // session, connection pool), as in a long-lived session.
+      double[] filesPerSec = {Double.NaN, Double.NaN};
+      double[] mbPerSec = {Double.NaN, Double.NaN};
+      boolean[] modes = {false, true};
+      if (doSmall) {
+        for (int i = 0; i < WARMUP_RUNS; i++) {
+          for (boolean validate : modes) {
+            download(files, "small", work.resolve("warmup-s" + i + validate), validate);
           }
         }
+        for (int m = 0; m < modes.length; m++) {
+          boolean validate = modes[m];
+          filesPerSec[m] = median(runs, i -> {
+            TransferReport r = download(files, "small", work.resolve("s" + validate + i), validate);
+            return r.transferred() / seconds(r);
+          });
+        }
       }
-
+      if (doLarge) {
+        for (boolean validate : modes) {
+          download(files, "large", work.resolve("warmup-l" + validate), validate);
+        }
+        for (int m = 0; m < modes.length; m++) {
+          boolean validate = modes[m];
+          mbPerSec[m] = median(runs, i -> {
+            TransferReport r = download(files, "large", work.resolve("l" + validate + i), validate);
+            return r.bytes() / seconds(r) / 1e6;
+          });
+        }
+      }
       List<String> rows = new ArrayList<>();
-      for (boolean validate : new boolean[] {false, true}) {
-        double filesPerSec = !doSmall ? Double.NaN : median(runs, i -> {
-          TransferReport r = download(files, "small", work.resolve("s" + validate + i), validate);
-          return r.transferred() / seconds(r);
-        });
-        double mbPerSec = !doLarge ? Double.NaN : median(runs, i -> {
-          TransferReport r = download(files, "large", work.resolve("l" + validate + i), validate);
-          return r.bytes() / seconds(r) / 1e6;
-        });
+      for (int m = 0; m < modes.length; m++) {
         rows.add(String.format(Locale.ROOT, "| download, validateChecksum=%s | %,.0f files/s | %,.0f MB/s |",
-            validate, filesPerSec, mbPerSec));
+            modes[m], filesPerSec[m], mbPerSec[m]));
       }
       System.out.println();
       System.out.println("| work | " + SMALL_FILES + " x 16 KiB | " + LARGE_FILES + " x 256 MiB |");
@@ -170,9 +181,13 @@ public final class Benchmark {
       throws IOException, InterruptedException {
     TransferReport report = files.downloadFromDatastore(datastore, "", out.toString(),
         TransferOptions.defaults().overwrite(OverwriteMode.ALWAYS).validateChecksum(validate));
-    deleteTree(out);
-    // Let the file system write back the files just made and deleted, so that the next run does not
-    // pay for this one's disk work.
+    // Each run writes a fresh folder and starts on a quiet disk, as a user's download does: the previous
+    // run's write-back (and, for large files, deletion) would otherwise be billed to the next run.
+    // Deleting thousands of small files makes the file system busy long after a sync, so they stay
+    // until the end.
+    if (report.bytes() > 100L * 1024 * 1024) {
+      deleteTree(out);
+    }
     new ProcessBuilder("sync").inheritIO().start().waitFor();
     return report;
   }
