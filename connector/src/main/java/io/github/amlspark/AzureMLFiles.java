@@ -40,6 +40,7 @@ public final class AzureMLFiles {
   private final SparkSession spark;
   private final Workspace workspace;
   private final String workspaceConfig;
+  // Kept for resolving datastores through Azure Resource Manager; inline datastores need no credential.
   private final TokenCredential credential;
 
   private AzureMLFiles(Builder builder) {
@@ -64,11 +65,6 @@ public final class AzureMLFiles {
         SparkSession.getActiveSession().toList()).stream().findFirst();
     return active.orElseGet(() -> SparkSession.builder().master("local[*]").appName("amlspark")
         .getOrCreate());
-  }
-
-  /** @return the credential given to the builder, or null */
-  TokenCredential credential() {
-    return credential;
   }
 
   // ----- datastores -----

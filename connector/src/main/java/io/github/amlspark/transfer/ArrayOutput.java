@@ -3,7 +3,7 @@ package io.github.amlspark.transfer;
 import java.io.OutputStream;
 
 /** An output stream into a fixed array: no growing, no copy, and an error instead of an overflow. */
-public final class ArrayOutput extends OutputStream {
+final class ArrayOutput extends OutputStream {
   private final byte[] buffer;
   private final int limit;
   private int count;
@@ -12,14 +12,9 @@ public final class ArrayOutput extends OutputStream {
    * @param buffer where bytes go
    * @param limit how many bytes may be written
    */
-  public ArrayOutput(byte[] buffer, int limit) {
+  ArrayOutput(byte[] buffer, int limit) {
     this.buffer = buffer;
     this.limit = limit;
-  }
-
-  /** @return bytes written so far */
-  public int count() {
-    return count;
   }
 
   @Override
