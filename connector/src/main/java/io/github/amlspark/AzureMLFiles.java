@@ -217,14 +217,16 @@ public final class AzureMLFiles {
           + (options.pathGlobFilter() == null ? "" : " and the pathGlobFilter (matched against file names)")
           + ".");
     }
+    ProgressDisplay display = options.showProgress()
+        ? new ProgressDisplay("Downloading", scan.progress(), plan.files().size(), plan.totalBytes())
+        : null;
     List<Row> collected;
-    if (options.showProgress()) {
-      try (ProgressDisplay ignored = new ProgressDisplay("Downloading", scan.progress(), plan.files().size(),
-          plan.totalBytes())) {
-        collected = rows.collectAsList();
-      }
-    } else {
+    try {
       collected = rows.collectAsList();
+    } finally {
+      if (display != null) {
+        display.close();
+      }
     }
     TransferReport report = new TransferReport(toTransfers(collected),
         Duration.ofNanos(System.nanoTime() - start));

@@ -25,6 +25,8 @@ final class AzureMLTable implements SupportsRead {
     return "azureml";
   }
 
+  // Spark 3.5 deprecates schema() for columns(), whose default is derived from it; Spark 3.3 and 3.4 need it.
+  @SuppressWarnings("deprecation")
   @Override
   public StructType schema() {
     return schema;

@@ -92,15 +92,15 @@ public final class AzureRangeSource implements RangeSource {
       if (status == 206 || status == 200) {
         return response;
       }
-      try (InputStream body = response.body()) {
-        String code = response.headers().firstValue("x-ms-error-code").orElse(null);
-        boolean retryable = status == 408 || status == 429 || status >= 500;
-        if (!retryable) {
-          throw new RequestRefusedException(StorageErrors.describe(status, code));
-        }
-        if (attempt >= STATUS_ATTEMPTS) {
-          throw new IOException(StorageErrors.describe(status, code) + " after " + attempt + " attempts");
-        }
+      // The error body is not needed (x-ms-error-code says it); closing it frees the connection.
+      response.body().close();
+      String code = response.headers().firstValue("x-ms-error-code").orElse(null);
+      boolean retryable = status == 408 || status == 429 || status >= 500;
+      if (!retryable) {
+        throw new RequestRefusedException(StorageErrors.describe(status, code));
+      }
+      if (attempt >= STATUS_ATTEMPTS) {
+        throw new IOException(StorageErrors.describe(status, code) + " after " + attempt + " attempts");
       }
       backOff(attempt, response);
     }
