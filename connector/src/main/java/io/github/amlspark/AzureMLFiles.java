@@ -1,13 +1,22 @@
 package io.github.amlspark;
 
 import com.azure.core.credential.TokenCredential;
+import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.config.AmlOptions;
 import io.github.amlspark.planning.ReadPlan;
 import io.github.amlspark.progress.ProgressDisplay;
 import io.github.amlspark.spark.AzureMLDataSource;
 import io.github.amlspark.spark.read.AzureMLScan;
+import io.github.amlspark.spark.write.UploadJob;
+import io.github.amlspark.storage.SasIssuer;
 import io.github.amlspark.transfer.DownloadEngine;
+import io.github.amlspark.transfer.LocalFolderListing;
+import io.github.amlspark.transfer.OutputFolder;
+import io.github.amlspark.workspace.DatastoreResolver;
+import io.github.amlspark.workspace.ResolvedWorkspace;
 import io.github.amlspark.workspace.WorkspaceConfig;
+import io.github.amlspark.workspace.WorkspaceLocator;
+import io.github.amlspark.workspace.WorkspaceRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +29,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
 
 /**
@@ -36,6 +47,7 @@ import scala.collection.JavaConverters;
 public final class AzureMLFiles {
   /** hi-ml's checkpoint folder within a run. */
   public static final String CHECKPOINT_FOLDER = "outputs/checkpoints";
+  private static final Logger LOGGER = LoggerFactory.getLogger(AzureMLFiles.class);
 
   private final SparkSession spark;
   private final Workspace workspace;
@@ -187,6 +199,79 @@ public final class AzureMLFiles {
     Map<String, String> source = new LinkedHashMap<>();
     source.put(AmlOptions.RUN_ID, requireNonBlank(runId, "runId"));
     return download(source, prefix, outputFolder, options, OverwriteMode.ALWAYS, validateByDefault);
+  }
+
+  // ----- uploads -----
+
+  /**
+   * Uploads every file below {@code localFolder} to {@code remotePath} in the datastore: folder
+   * {@code foo/bar} holding {@code 1.txt} and {@code 2.txt} uploaded to {@code baz} gives blobs
+   * {@code baz/1.txt} and {@code baz/2.txt}. Existing blobs are skipped.
+   *
+   * @param datastoreName the datastore
+   * @param localFolder a local folder
+   * @param remotePath the blob-name prefix to upload under ("" for the container root)
+   * @return every file's outcome
+   */
+  public TransferReport uploadToDatastore(String datastoreName, String localFolder, String remotePath) {
+    return uploadToDatastore(datastoreName, localFolder, remotePath, TransferOptions.defaults());
+  }
+
+  /**
+   * @param datastoreName the datastore
+   * @param localFolder a local folder
+   * @param remotePath the blob-name prefix to upload under
+   * @param overwrite replace existing blobs (true) or skip them (false)
+   * @param showProgress accepted for hi-ml parity; uploads report when done
+   * @return every file's outcome
+   */
+  public TransferReport uploadToDatastore(String datastoreName, String localFolder, String remotePath,
+      boolean overwrite, boolean showProgress) {
+    return uploadToDatastore(datastoreName, localFolder, remotePath,
+        TransferOptions.defaults().overwrite(OverwriteMode.of(overwrite)).showProgress(showProgress));
+  }
+
+  /**
+   * @param datastoreName the datastore
+   * @param localFolder a local folder
+   * @param remotePath the blob-name prefix to upload under
+   * @param options overwrite (default NEVER), checksum (default off) and glob settings
+   * @return every file's outcome
+   * @throws IllegalArgumentException when {@code localFolder} is not a directory
+   */
+  public TransferReport uploadToDatastore(String datastoreName, String localFolder, String remotePath,
+      TransferOptions options) {
+    requireNonBlank(datastoreName, "datastoreName");
+    java.nio.file.Path folder = java.nio.file.Path.of(OutputFolder.toUri(requireNonBlank(localFolder, "localFolder")));
+    if (!java.nio.file.Files.isDirectory(folder)) {
+      throw new IllegalArgumentException("Local folder " + localFolder + " is not a directory. Give the folder "
+          + "whose contents to upload.");
+    }
+    long start = System.nanoTime();
+    LocalFolderListing listing;
+    try {
+      listing = LocalFolderListing.list(folder, remotePath, options.pathGlobFilter());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Local folder " + localFolder + " could not be listed: "
+          + e.getMessage(), e);
+    }
+    List<FileTransfer> results = new ArrayList<>(listing.failures());
+    if (listing.items().isEmpty() && results.isEmpty()) {
+      LOGGER.warn("Local folder {} holds no file to upload; nothing was uploaded.", folder);
+    } else if (!listing.items().isEmpty()) {
+      ResolvedWorkspace resolved = WorkspaceLocator.ofProcess().locate(workspaceRequest());
+      ContainerAccess access = SasIssuer.issue(DatastoreResolver.resolve(resolved, datastoreName),
+          SasIssuer.createWriteRead(), SasIssuer.DEFAULT_TTL);
+      results.addAll(UploadJob.run(spark, access, listing.items(), options.overwriteOr(OverwriteMode.NEVER),
+          options.validateChecksumOr(false)));
+    }
+    TransferReport report = new TransferReport(results, Duration.ofNanos(System.nanoTime() - start));
+    throwOnFailure(report, "upload");
+    return report;
+  }
+
+  private WorkspaceRequest workspaceRequest() {
+    return new WorkspaceRequest(workspace, workspaceConfig, null);
   }
 
   // ----- the one download path -----

@@ -4,6 +4,7 @@ import io.github.amlspark.storage.BlobEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * Packs files into read tasks by size, as Spark's own file sources do: the split size is
@@ -24,26 +25,41 @@ public final class PartitionPlanner {
    */
   public static List<List<BlobEntry>> pack(List<BlobEntry> files, long maxPartitionBytes, long openCost,
       int parallelism) {
+    return pack(files, BlobEntry::length, maxPartitionBytes, openCost, parallelism);
+  }
+
+  /**
+   * @param files the files to move, of any kind
+   * @param length a file's length in bytes
+   * @param maxPartitionBytes the most bytes one task takes
+   * @param openCost the cost charged per file
+   * @param parallelism the cluster's default parallelism
+   * @param <T> the file type
+   * @return the files of each task; no task is empty
+   */
+  public static <T> List<List<T>> pack(List<T> files, ToLongFunction<T> length, long maxPartitionBytes,
+      long openCost, int parallelism) {
     long total = 0;
-    for (BlobEntry f : files) {
-      total += f.length() + openCost;
+    for (T f : files) {
+      total += length.applyAsLong(f) + openCost;
     }
     long bytesPerCore = total / Math.max(1, parallelism);
     long splitBytes = Math.min(maxPartitionBytes, Math.max(openCost, bytesPerCore));
 
-    List<BlobEntry> bySize = new ArrayList<>(files);
-    bySize.sort(Comparator.comparingLong(BlobEntry::length).reversed());
-    List<List<BlobEntry>> partitions = new ArrayList<>();
-    List<BlobEntry> current = new ArrayList<>();
+    List<T> bySize = new ArrayList<>(files);
+    bySize.sort(Comparator.comparingLong(length).reversed());
+    List<List<T>> partitions = new ArrayList<>();
+    List<T> current = new ArrayList<>();
     long currentSize = 0;
-    for (BlobEntry f : bySize) {
-      if (!current.isEmpty() && currentSize + f.length() > splitBytes) {
+    for (T f : bySize) {
+      long size = length.applyAsLong(f);
+      if (!current.isEmpty() && currentSize + size > splitBytes) {
         partitions.add(current);
         current = new ArrayList<>();
         currentSize = 0;
       }
       current.add(f);
-      currentSize += f.length() + openCost;
+      currentSize += size + openCost;
     }
     if (!current.isEmpty()) {
       partitions.add(current);

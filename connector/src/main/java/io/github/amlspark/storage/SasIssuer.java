@@ -48,6 +48,12 @@ public final class SasIssuer {
     return new ContainerAccess(datastore.containerUrl(), SecretString.ofNullable(sas));
   }
 
+  /** @return permissions to create and write blobs, and to read their properties (skip decisions) */
+  public static BlobContainerSasPermission createWriteRead() {
+    return new BlobContainerSasPermission().setCreatePermission(true).setWritePermission(true)
+        .setReadPermission(true);
+  }
+
   /** @return permissions to list and read a container */
   public static BlobContainerSasPermission readList() {
     return new BlobContainerSasPermission().setReadPermission(true).setListPermission(true);
