@@ -31,6 +31,12 @@ public final class AzureMLDataSource implements TableProvider, DataSourceRegiste
     return options.containsKey(AmlOptions.OUTPUT_FOLDER) ? Schemas.TRANSFER : Schemas.READ;
   }
 
+  /** Writes take the DataFrame's own columns ({@code path} and {@code content} or {@code sourceFile}). */
+  @Override
+  public boolean supportsExternalMetadata() {
+    return true;
+  }
+
   @Override
   public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
     return new AzureMLTable(schema);

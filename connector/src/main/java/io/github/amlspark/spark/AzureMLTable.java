@@ -1,19 +1,24 @@
 package io.github.amlspark.spark;
 
 import io.github.amlspark.config.ReadConf;
+import io.github.amlspark.config.WriteConf;
 import io.github.amlspark.spark.read.AzureMLScanBuilder;
+import io.github.amlspark.spark.write.AzureMLWriteBuilder;
 import java.util.EnumSet;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
+import org.apache.spark.sql.connector.catalog.SupportsWrite;
 import org.apache.spark.sql.connector.catalog.TableCapability;
 import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.write.LogicalWriteInfo;
+import org.apache.spark.sql.connector.write.WriteBuilder;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 import scala.collection.JavaConverters;
 
 /** The files behind one read of the {@code azureml} source. */
-final class AzureMLTable implements SupportsRead {
+final class AzureMLTable implements SupportsRead, SupportsWrite {
   private final StructType schema;
 
   AzureMLTable(StructType schema) {
@@ -34,13 +39,22 @@ final class AzureMLTable implements SupportsRead {
 
   @Override
   public Set<TableCapability> capabilities() {
-    return EnumSet.of(TableCapability.BATCH_READ);
+    // TRUNCATE only so that mode("overwrite") reaches our builder and its explanation; the builder checks
+    // the written columns itself.
+    return EnumSet.of(TableCapability.BATCH_READ, TableCapability.BATCH_WRITE, TableCapability.TRUNCATE,
+        TableCapability.ACCEPT_ANY_SCHEMA);
   }
 
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
     SparkSession spark = SparkSession.active();
     return new AzureMLScanBuilder(spark, ReadConf.parse(options, sparkConf(spark)));
+  }
+
+  @Override
+  public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
+    SparkSession spark = SparkSession.active();
+    return new AzureMLWriteBuilder(WriteConf.parse(info.options(), sparkConf(spark)), info.schema());
   }
 
   static java.util.Map<String, String> sparkConf(SparkSession spark) {

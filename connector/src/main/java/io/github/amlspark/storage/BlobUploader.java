@@ -61,11 +61,29 @@ public final class BlobUploader {
     this.permits = new Semaphore(concurrency);
   }
 
+  /** Opens the bytes to upload; called again when they must be read twice (ifDifferent). */
+  public interface Source {
+    /**
+     * @return a fresh stream of the content
+     * @throws IOException when it cannot be opened
+     */
+    InputStream open() throws IOException;
+  }
+
   /**
-   * @param item the file and its destination
+   * @param item the local file and its destination
    * @return the outcome; a failure is a FAILED result, never an exception
    */
   public FileTransfer upload(UploadItem item) {
+    return upload(item, () -> Files.newInputStream(Path.of(item.source())));
+  }
+
+  /**
+   * @param item what is uploaded ({@code source} names it in the report) and its destination
+   * @param source the content
+   * @return the outcome; a failure is a FAILED result, never an exception
+   */
+  public FileTransfer upload(UploadItem item, Source source) {
     BlockBlobClient blob = StorageClients.container(access).getBlobClient(item.blobName()).getBlockBlobClient();
     try {
       if (mode != OverwriteMode.ALWAYS) {
@@ -74,14 +92,14 @@ public final class BlobUploader {
           return result(item, Md5.hex(existing.getContentMd5()), TransferStatus.SKIPPED, false, null);
         }
         if (existing != null && existing.getBlobSize() == item.length() && existing.getContentMd5() != null
-            && Arrays.equals(existing.getContentMd5(), md5Of(Path.of(item.source())))) {
+            && Arrays.equals(existing.getContentMd5(), md5Of(source))) {
           return result(item, Md5.hex(existing.getContentMd5()), TransferStatus.SKIPPED, true, null);
         }
       }
       BlobRequestConditions onlyIfAbsent = mode == OverwriteMode.NEVER
           ? new BlobRequestConditions().setIfNoneMatch("*") : null;
       byte[] md5;
-      try (InputStream in = Files.newInputStream(Path.of(item.source()))) {
+      try (InputStream in = source.open()) {
         md5 = send(blob, in, onlyIfAbsent);
       }
       return result(item, Md5.hex(md5), TransferStatus.TRANSFERRED, validate, null);
@@ -169,10 +187,10 @@ public final class BlobUploader {
     }
   }
 
-  private static byte[] md5Of(Path file) throws IOException {
+  private static byte[] md5Of(Source source) throws IOException {
     MessageDigest md = Md5.newDigest();
     byte[] buf = new byte[256 * 1024];
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = source.open()) {
       for (int n; (n = in.read(buf)) > 0; ) {
         md.update(buf, 0, n);
       }

@@ -1,0 +1,113 @@
+package io.github.amlspark.spark.write;
+
+import io.github.amlspark.FileTransfer;
+import io.github.amlspark.storage.BlobUploader;
+import io.github.amlspark.transfer.OutputFolder;
+import io.github.amlspark.transfer.TransferPool;
+import io.github.amlspark.transfer.UploadItem;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.write.DataWriter;
+import org.apache.spark.sql.connector.write.WriterCommitMessage;
+
+/**
+ * Uploads one task's rows, several files in flight. Nothing a task writes is a blob until its own file's
+ * commit (Put Blob, or Put Block List after staged blocks); the task's commit message carries every file's
+ * outcome to the driver.
+ */
+final class UploadDataWriter implements DataWriter<InternalRow> {
+  private final UploadWriterFactory spec;
+  private final int partitionId;
+  private final long taskId;
+  private final BlobUploader uploader;
+  private final Semaphore files;
+  private final List<Future<FileTransfer>> pending = new ArrayList<>();
+
+  UploadDataWriter(UploadWriterFactory spec, int partitionId, long taskId) {
+    this.spec = spec;
+    this.partitionId = partitionId;
+    this.taskId = taskId;
+    this.uploader = new BlobUploader(spec.access(), spec.overwrite(), spec.validateChecksum(), spec.concurrency());
+    this.files = new Semaphore(spec.concurrency());
+  }
+
+  @Override
+  public void write(InternalRow row) throws IOException {
+    if (row.isNullAt(spec.pathIndex())) {
+      throw new IllegalArgumentException("A row's 'path' is null: every row names the file it writes.");
+    }
+    String path = row.getUTF8String(spec.pathIndex()).toString();
+    String blobName = spec.remotePrefix() + path.replace('\\', '/').replaceAll("^/+", "");
+    UploadItem item;
+    BlobUploader.Source source;
+    if (spec.contentIndex() >= 0) {
+      byte[] content = row.isNullAt(spec.contentIndex()) ? new byte[0] : row.getBinary(spec.contentIndex());
+      item = new UploadItem(path, blobName, content.length);
+      source = () -> new ByteArrayInputStream(content);
+    } else {
+      String file = row.getUTF8String(spec.sourceFileIndex()).toString();
+      URI uri = OutputFolder.toUri(file);
+      if ("file".equals(uri.getScheme())) {
+        Path local = Path.of(uri);
+        item = new UploadItem(file, blobName, Files.size(local));
+        source = () -> Files.newInputStream(local);
+      } else {
+        org.apache.hadoop.fs.Path hadoopPath = new org.apache.hadoop.fs.Path(uri);
+        var fs = hadoopPath.getFileSystem(new Configuration());
+        item = new UploadItem(file, blobName, fs.getFileStatus(hadoopPath).getLen());
+        source = () -> fs.open(hadoopPath);
+      }
+    }
+    UploadItem upload = item;
+    BlobUploader.Source content = source;
+    try {
+      files.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    pending.add(TransferPool.get().submit(() -> {
+      try {
+        return uploader.upload(upload, content);
+      } finally {
+        files.release();
+      }
+    }));
+  }
+
+  @Override
+  public WriterCommitMessage commit() throws IOException {
+    List<FileTransfer> results = new ArrayList<>(pending.size());
+    try {
+      for (Future<FileTransfer> f : pending) {
+        results.add(f.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IOException(e.getCause());
+    }
+    return new UploadCommitMessage(partitionId, taskId, results);
+  }
+
+  @Override
+  public void abort() {
+    pending.forEach(f -> f.cancel(true));
+  }
+
+  @Override
+  public void close() {
+    abort();
+  }
+}

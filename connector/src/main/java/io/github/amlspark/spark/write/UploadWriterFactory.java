@@ -1,0 +1,30 @@
+package io.github.amlspark.spark.write;
+
+import io.github.amlspark.OverwriteMode;
+import io.github.amlspark.auth.ContainerAccess;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.write.DataWriter;
+import org.apache.spark.sql.connector.write.DataWriterFactory;
+
+/**
+ * What every write task needs: the container's SAS, the settings and where the columns are. Primitives
+ * only; it travels to the executors.
+ *
+ * @param access the container, with a SAS that may create, write and read
+ * @param remotePrefix the blob-name prefix, "" or ending in {@code /}
+ * @param overwrite what to do with a blob that exists
+ * @param validateChecksum also send each block's MD5
+ * @param concurrency files in flight per task
+ * @param pathIndex the {@code path} column
+ * @param contentIndex the {@code content} column, or -1
+ * @param sourceFileIndex the {@code sourceFile} column, or -1
+ */
+record UploadWriterFactory(ContainerAccess access, String remotePrefix, OverwriteMode overwrite,
+    boolean validateChecksum, int concurrency, int pathIndex, int contentIndex, int sourceFileIndex)
+    implements DataWriterFactory {
+
+  @Override
+  public DataWriter<InternalRow> createWriter(int partitionId, long taskId) {
+    return new UploadDataWriter(this, partitionId, taskId);
+  }
+}
