@@ -39,6 +39,6 @@ public final class AzureMLDataSource implements TableProvider, DataSourceRegiste
 
   @Override
   public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
-    return new AzureMLTable(schema);
+    return new AzureMLTable(schema, properties);
   }
 }

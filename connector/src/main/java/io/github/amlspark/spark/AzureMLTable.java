@@ -5,6 +5,8 @@ import io.github.amlspark.config.WriteConf;
 import io.github.amlspark.spark.read.AzureMLScanBuilder;
 import io.github.amlspark.spark.write.AzureMLWriteBuilder;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
@@ -20,9 +22,15 @@ import scala.collection.JavaConverters;
 /** The files behind one read of the {@code azureml} source. */
 final class AzureMLTable implements SupportsRead, SupportsWrite {
   private final StructType schema;
+  private final Map<String, String> properties;
 
-  AzureMLTable(StructType schema) {
+  /**
+   * @param schema the table's schema
+   * @param properties the options the table was defined with (a temporary view's OPTIONS)
+   */
+  AzureMLTable(StructType schema, Map<String, String> properties) {
     this.schema = schema;
+    this.properties = Map.copyOf(properties);
   }
 
   @Override
@@ -54,10 +62,13 @@ final class AzureMLTable implements SupportsRead, SupportsWrite {
   @Override
   public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
     SparkSession spark = SparkSession.active();
-    return new AzureMLWriteBuilder(WriteConf.parse(info.options(), sparkConf(spark)), info.schema());
+    // An INSERT INTO a temporary view brings no options of its own: the view's apply, the insert's win.
+    Map<String, String> options = new HashMap<>(properties);
+    options.putAll(info.options());
+    return new AzureMLWriteBuilder(WriteConf.parse(options, sparkConf(spark)), info.schema());
   }
 
-  static java.util.Map<String, String> sparkConf(SparkSession spark) {
+  static Map<String, String> sparkConf(SparkSession spark) {
     return JavaConverters.mapAsJavaMap(spark.conf().getAll());
   }
 }

@@ -40,4 +40,15 @@ class SqlIT {
     assertEquals(List.of("TRANSFERRED", "TRANSFERRED"), report.stream().map(r -> r.getString(1)).toList());
     assertArrayEquals("one".getBytes(StandardCharsets.UTF_8), TestEnvironment.read(out.resolve("foo/bar/1.txt")));
   }
+
+  @Test
+  void insertIntoATemporaryViewUploads() {
+    BlobContainerClient container = TestEnvironment.newContainer("sqlup");
+    Path config = TestEnvironment.workspaceConfig(dir, "ds", container);
+    SparkSession spark = TestEnvironment.spark();
+    spark.sql("CREATE OR REPLACE TEMPORARY VIEW aml_upload USING azureml OPTIONS (workspaceConfig '" + config
+        + "', datastore 'ds', path 'baz')");
+    spark.sql("INSERT INTO aml_upload SELECT 'a.txt' AS path, CAST('alpha' AS BINARY) AS content");
+    assertEquals("alpha", container.getBlobClient("baz/a.txt").downloadContent().toString());
+  }
 }
