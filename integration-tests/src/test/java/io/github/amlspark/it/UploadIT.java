@@ -139,4 +139,23 @@ class UploadIT {
     assertEquals(0, empty.files().size());
     assertTrue(blobs().isEmpty());
   }
+
+  @Test
+  void symbolicLinksAreFollowedAndALinkLoopIsReportedNotFollowedForever() throws Exception {
+    Path src = Files.createDirectories(dir.resolve("linked"));
+    Path outside = Files.writeString(dir.resolve("outside.txt"), "via link");
+    Files.createSymbolicLink(src.resolve("link.txt"), outside);
+    Files.createDirectories(src.resolve("sub"));
+    Files.writeString(src.resolve("sub/real.txt"), "real");
+    Files.createSymbolicLink(src.resolve("sub/loop"), src);
+
+    io.github.amlspark.TransferException e = assertThrows(io.github.amlspark.TransferException.class,
+        () -> files.uploadToDatastore("ds", src.toString(), "l"));
+
+    assertEquals(2, e.report().transferred());
+    assertEquals("via link", container.getBlobClient("l/link.txt").downloadContent().toString());
+    assertEquals("real", container.getBlobClient("l/sub/real.txt").downloadContent().toString());
+    assertEquals(1, e.report().failed());
+    assertTrue(e.report().failures().get(0).error().contains("loops"), e.report().failures().get(0).error());
+  }
 }
