@@ -86,7 +86,11 @@ public final class BlobUploader {
   public FileTransfer upload(UploadItem item, Source source) {
     BlockBlobClient blob = StorageClients.container(access).getBlobClient(item.blobName()).getBlockBlobClient();
     try {
-      if (mode != OverwriteMode.ALWAYS) {
+      // A small file under NEVER needs no look first: its conditional Put Blob is the check (one request,
+      // not two). A large one is looked up so that an existing blob costs no staged blocks.
+      boolean lookFirst = mode == OverwriteMode.IF_DIFFERENT
+          || mode == OverwriteMode.NEVER && item.length() > BLOCK_BYTES;
+      if (lookFirst) {
         BlobProperties existing = propertiesOrNull(blob);
         if (existing != null && mode == OverwriteMode.NEVER) {
           return result(item, Md5.hex(existing.getContentMd5()), TransferStatus.SKIPPED, false, null);
