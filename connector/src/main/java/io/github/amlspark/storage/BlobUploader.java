@@ -20,8 +20,6 @@ import io.github.amlspark.transfer.UploadItem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,14 +66,6 @@ public final class BlobUploader {
      * @throws IOException when it cannot be opened
      */
     InputStream open() throws IOException;
-  }
-
-  /**
-   * @param item the local file and its destination
-   * @return the outcome; a failure is a FAILED result, never an exception
-   */
-  public FileTransfer upload(UploadItem item) {
-    return upload(item, () -> Files.newInputStream(Path.of(item.source())));
   }
 
   /**

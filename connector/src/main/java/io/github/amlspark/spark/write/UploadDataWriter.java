@@ -1,20 +1,13 @@
 package io.github.amlspark.spark.write;
 
-import io.github.amlspark.FileTransfer;
 import io.github.amlspark.storage.BlobUploader;
 import io.github.amlspark.transfer.OutputFolder;
-import io.github.amlspark.transfer.TransferPool;
 import io.github.amlspark.transfer.UploadItem;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.write.DataWriter;
@@ -29,16 +22,13 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
   private final UploadWriterFactory spec;
   private final int partitionId;
   private final long taskId;
-  private final BlobUploader uploader;
-  private final Semaphore files;
-  private final List<Future<FileTransfer>> pending = new ArrayList<>();
+  private final FileUploads uploads;
 
   UploadDataWriter(UploadWriterFactory spec, int partitionId, long taskId) {
     this.spec = spec;
     this.partitionId = partitionId;
     this.taskId = taskId;
-    this.uploader = new BlobUploader(spec.access(), spec.overwrite(), spec.validateChecksum(), spec.concurrency());
-    this.files = new Semaphore(spec.concurrency());
+    this.uploads = new FileUploads(spec.access(), spec.overwrite(), spec.validateChecksum(), spec.concurrency());
   }
 
   @Override
@@ -68,42 +58,17 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
         source = () -> fs.open(hadoopPath);
       }
     }
-    UploadItem upload = item;
-    BlobUploader.Source content = source;
-    try {
-      files.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    pending.add(TransferPool.get().submit(() -> {
-      try {
-        return uploader.upload(upload, content);
-      } finally {
-        files.release();
-      }
-    }));
+    uploads.submit(item, source);
   }
 
   @Override
   public WriterCommitMessage commit() throws IOException {
-    List<FileTransfer> results = new ArrayList<>(pending.size());
-    try {
-      for (Future<FileTransfer> f : pending) {
-        results.add(f.get());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IOException(e.getCause());
-    }
-    return new UploadCommitMessage(partitionId, taskId, results);
+    return new UploadCommitMessage(partitionId, taskId, uploads.results());
   }
 
   @Override
   public void abort() {
-    pending.forEach(f -> f.cancel(true));
+    uploads.cancel();
   }
 
   @Override

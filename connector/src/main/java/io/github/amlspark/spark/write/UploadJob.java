@@ -5,15 +5,12 @@ import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.config.ReadConf;
 import io.github.amlspark.planning.PartitionPlanner;
-import io.github.amlspark.storage.BlobUploader;
-import io.github.amlspark.transfer.TransferPool;
 import io.github.amlspark.transfer.UploadItem;
-import java.util.ArrayList;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.SparkSession;
@@ -62,28 +59,15 @@ public final class UploadJob {
     }
 
     @Override
-    public Iterator<FileTransfer> call(List<UploadItem> group) throws InterruptedException, ExecutionException {
-      BlobUploader uploader = new BlobUploader(access, mode, validate, concurrency);
-      Semaphore files = new Semaphore(concurrency);
-      List<Future<FileTransfer>> pending = new ArrayList<>(group.size());
+    public Iterator<FileTransfer> call(List<UploadItem> group) throws IOException {
+      FileUploads uploads = new FileUploads(access, mode, validate, concurrency);
       try {
         for (UploadItem item : group) {
-          files.acquire();
-          pending.add(TransferPool.get().submit(() -> {
-            try {
-              return uploader.upload(item);
-            } finally {
-              files.release();
-            }
-          }));
+          uploads.submit(item, () -> Files.newInputStream(Path.of(item.source())));
         }
-        List<FileTransfer> results = new ArrayList<>(pending.size());
-        for (Future<FileTransfer> f : pending) {
-          results.add(f.get());
-        }
-        return results.iterator();
+        return uploads.results().iterator();
       } finally {
-        pending.forEach(f -> f.cancel(true));
+        uploads.cancel();
       }
     }
   }
