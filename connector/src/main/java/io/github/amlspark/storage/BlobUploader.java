@@ -7,7 +7,6 @@ import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
-import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.github.amlspark.FileTransfer;
@@ -19,6 +18,8 @@ import io.github.amlspark.transfer.TransferPool;
 import io.github.amlspark.transfer.UploadItem;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -34,12 +36,15 @@ import java.util.concurrent.Semaphore;
  * Uploads local files as block blobs in one streaming pass that computes each file's MD5 on the way, so
  * that every blob carries a whole-file Content-MD5 however large it is. A file of one block is a single
  * Put Blob; a larger one is staged in 4 MiB blocks, several in flight, and committed last, so a failed
- * upload leaves no blob (uncommitted blocks are not blobs). With {@link OverwriteMode#NEVER} the write is
+ * upload leaves no blob (uncommitted blocks are not blobs). Single Put Blobs go through {@link BlobHttp},
+ * like the download GETs; blocks and commits through the SDK. With {@link OverwriteMode#NEVER} the write is
  * conditional on the blob being absent ({@code If-None-Match: *}), so a racing writer is never clobbered.
  */
 public final class BlobUploader {
   /** Block size: also the largest file sent in one request. */
   public static final int BLOCK_BYTES = 4 * 1024 * 1024;
+  // 201 created; 409 and 412 answer a conditional write whose blob exists.
+  private static final Set<Integer> PUT_STATUSES = Set.of(201, 409, 412);
 
   private final ContainerAccess access;
   private final OverwriteMode mode;
@@ -97,6 +102,8 @@ public final class BlobUploader {
         md5 = send(blob, in, onlyIfAbsent);
       }
       return result(item, Md5.hex(md5), TransferStatus.TRANSFERRED, validate, null);
+    } catch (AlreadyExists e) {
+      return result(item, null, TransferStatus.SKIPPED, false, null);
     } catch (BlobStorageException e) {
       if (mode == OverwriteMode.NEVER && (e.getStatusCode() == 409 || e.getStatusCode() == 412)) {
         // Another writer created it first: theirs is kept.
@@ -119,10 +126,7 @@ public final class BlobUploader {
     byte[] next = first.length < BLOCK_BYTES ? new byte[0] : in.readNBytes(BLOCK_BYTES);
     if (next.length == 0) {
       byte[] md5 = whole.digest();
-      blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(first))
-          .setHeaders(new BlobHttpHeaders().setContentMd5(md5))
-          .setContentMd5(validate ? md5 : null)
-          .setRequestConditions(conditions), null, Context.NONE);
+      putBlob(blob.getBlobName(), first, md5, conditions != null);
       return md5;
     }
     List<String> ids = new ArrayList<>();
@@ -168,6 +172,31 @@ public final class BlobUploader {
         .setHeaders(new BlobHttpHeaders().setContentMd5(md5))
         .setRequestConditions(conditions), null, Context.NONE);
     return md5;
+  }
+
+  /** One Put Blob through {@link BlobHttp}: the file's bytes with its Content-MD5, conditional when asked. */
+  private void putBlob(String blobName, byte[] content, byte[] md5, boolean onlyIfAbsent) throws IOException {
+    String md5Base64 = Base64.getEncoder().encodeToString(md5);
+    HttpRequest.Builder request = BlobHttp.request(access, blobName)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+        .header("x-ms-blob-type", "BlockBlob")
+        .header("x-ms-blob-content-md5", md5Base64);
+    if (validate) {
+      request.header("Content-MD5", md5Base64);
+    }
+    if (onlyIfAbsent) {
+      request.header("If-None-Match", "*");
+    }
+    int status = BlobHttp.send(request.build(), HttpResponse.BodyHandlers.discarding(), PUT_STATUSES, blobName)
+        .statusCode();
+    if (status != 201) {
+      throw new AlreadyExists();
+    }
+  }
+
+  /** A conditional write found the blob there: another writer's, kept. */
+  private static final class AlreadyExists extends IOException {
+    private static final long serialVersionUID = 1L;
   }
 
   private static BlobProperties propertiesOrNull(BlockBlobClient blob) {
