@@ -124,6 +124,16 @@ public final class AzureMLFiles {
   /**
    * @param runId a run id or {@code experiment_name:run_id}
    * @param outputFolder local path or Hadoop URI; created when missing
+   * @param options overwrite (default ALWAYS), checksum (default off), progress and glob settings
+   * @return every file's outcome
+   */
+  public TransferReport downloadFilesFromRunId(String runId, String outputFolder, TransferOptions options) {
+    return downloadFilesFromRunId(runId, outputFolder, "", options);
+  }
+
+  /**
+   * @param runId a run id or {@code experiment_name:run_id}
+   * @param outputFolder local path or Hadoop URI; created when missing
    * @param prefix run-relative prefix
    * @param options overwrite (default ALWAYS), checksum (default off), progress and glob settings
    * @return every file's outcome
@@ -142,6 +152,16 @@ public final class AzureMLFiles {
    */
   public TransferReport downloadCheckpointsFromRunId(String runId, String outputFolder) {
     return downloadCheckpointsFromRunId(runId, CHECKPOINT_FOLDER, outputFolder);
+  }
+
+  /**
+   * @param runId a run id or {@code experiment_name:run_id}
+   * @param outputFolder local path or Hadoop URI; created when missing
+   * @param options overwrite (default ALWAYS), checksum (default on), progress and glob settings
+   * @return every file's outcome of the run's {@code outputs/checkpoints} folder
+   */
+  public TransferReport downloadCheckpointsFromRunId(String runId, String outputFolder, TransferOptions options) {
+    return downloadCheckpointsFromRunId(runId, CHECKPOINT_FOLDER, outputFolder, options);
   }
 
   /**

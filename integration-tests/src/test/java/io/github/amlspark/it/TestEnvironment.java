@@ -107,6 +107,11 @@ public final class TestEnvironment {
     }
   }
 
+  /** @return a file's text, for assertions */
+  public static String readString(Path file) {
+    return new String(read(file), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   static synchronized void stop() {
     if (spark != null) {
       spark.stop();
