@@ -36,7 +36,7 @@ public final class ReadPlanner {
     String root = "ExperimentRun/dcid." + runId + "/";
     ContainerAccess access = readAccess(workspace, ARTIFACT_STORE);
     List<BlobEntry> files = BlobLister.list(access, root, request.prefix(), request.pathGlobFilter());
-    if (files.isEmpty() && BlobLister.list(access, root, "", null).isEmpty()) {
+    if (files.isEmpty() && BlobLister.noneUnder(access, root)) {
       throw new RunNotFoundException("Run " + runId + " was not found in workspace "
           + workspace.workspace().name() + " (" + workspace.foundBy() + "): it has no files in datastore "
           + ARTIFACT_STORE + ". Check the run id.");

@@ -58,6 +58,21 @@ public final class BlobLister {
     return entries;
   }
 
+  /**
+   * @param access the container
+   * @param prefix a blob-name prefix
+   * @return whether no blob at all starts with it; asks for one name, not the whole listing
+   */
+  public static boolean noneUnder(ContainerAccess access, String prefix) {
+    try {
+      return !StorageClients.container(access)
+          .listBlobs(new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(1), null)
+          .iterableByPage().iterator().next().getValue().iterator().hasNext();
+    } catch (BlobStorageException e) {
+      throw StorageErrors.listingFailed(access, prefix, e);
+    }
+  }
+
   static boolean isFolderMarker(BlobItem item) {
     Map<String, String> metadata = item.getMetadata();
     boolean markedFolder = metadata != null && metadata.entrySet().stream()
