@@ -23,6 +23,7 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
   private final int partitionId;
   private final long taskId;
   private final FileUploads uploads;
+  private Configuration hadoopConf;
 
   UploadDataWriter(UploadWriterFactory spec, int partitionId, long taskId) {
     this.spec = spec;
@@ -53,12 +54,20 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
         source = () -> Files.newInputStream(local);
       } else {
         org.apache.hadoop.fs.Path hadoopPath = new org.apache.hadoop.fs.Path(uri);
-        var fs = hadoopPath.getFileSystem(new Configuration());
+        var fs = hadoopPath.getFileSystem(hadoopConf());
         item = new UploadItem(file, blobName, fs.getFileStatus(hadoopPath).getLen());
         source = () -> fs.open(hadoopPath);
       }
     }
     uploads.submit(item, source);
+  }
+
+  /** Made once per task, on first use: a Configuration reads Hadoop's default XML files. */
+  private Configuration hadoopConf() {
+    if (hadoopConf == null) {
+      hadoopConf = new Configuration();
+    }
+    return hadoopConf;
   }
 
   @Override
