@@ -9,17 +9,23 @@ import io.github.amlspark.spark.read.AzureMLScan;
 import io.github.amlspark.spark.write.UploadJob;
 import io.github.amlspark.storage.SasIssuer;
 import io.github.amlspark.transfer.DownloadEngine;
-import io.github.amlspark.transfer.LocalFolderListing;
+import io.github.amlspark.transfer.FolderListing;
 import io.github.amlspark.transfer.OutputFolder;
+import io.github.amlspark.transfer.UploadItem;
 import io.github.amlspark.workspace.DatastoreResolver;
 import io.github.amlspark.workspace.ResolvedWorkspace;
 import io.github.amlspark.workspace.WorkspaceLocator;
 import io.github.amlspark.workspace.WorkspaceRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -48,34 +54,59 @@ final class Transfers {
   }
 
   TransferReport upload(String datastoreName, String localFolder, String remotePath, TransferOptions options) {
-    java.nio.file.Path folder = java.nio.file.Path.of(OutputFolder.toUri(localFolder));
-    if (!java.nio.file.Files.isDirectory(folder)) {
-      throw new IllegalArgumentException("Local folder " + localFolder + " is not a directory. Give the folder "
-          + "whose contents to upload.");
-    }
     long start = System.nanoTime();
-    LocalFolderListing listing;
-    try {
-      listing = LocalFolderListing.list(folder, remotePath, options.pathGlobFilter());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Local folder " + localFolder + " could not be listed: "
-          + e.getMessage(), e);
-    }
+    FolderListing listing = listFolder(localFolder, remotePath, options.pathGlobFilter());
     List<FileTransfer> results = new ArrayList<>(listing.failures());
     if (listing.items().isEmpty() && results.isEmpty()) {
-      LOGGER.warn("Local folder {} holds no file to upload; nothing was uploaded.", folder);
+      LOGGER.warn("Local folder {} holds no file to upload; nothing was uploaded.", localFolder);
     } else if (!listing.items().isEmpty()) {
       ResolvedWorkspace resolved = WorkspaceLocator.ofProcess().locate(workspaceRequest());
       ContainerAccess access = SasIssuer.issue(DatastoreResolver.resolve(resolved, datastoreName),
           SasIssuer.createWriteRead(), SasIssuer.DEFAULT_TTL);
-      results.addAll(UploadJob.run(spark, access, listing.items(), options.overwriteOr(OverwriteMode.NEVER),
-          options.validateChecksumOr(false)));
+      UploadJob job = new UploadJob(spark);
+      ProgressDisplay display = options.showProgress()
+          ? new ProgressDisplay("Uploading", job.progress(), listing.items().size(),
+              listing.items().stream().mapToLong(UploadItem::length).sum())
+          : null;
+      try {
+        results.addAll(job.run(access, listing.items(), options.overwriteOr(OverwriteMode.NEVER),
+            options.validateChecksumOr(false)));
+      } finally {
+        if (display != null) {
+          display.close();
+        }
+      }
     }
     TransferReport report = new TransferReport(results, Duration.ofNanos(System.nanoTime() - start));
     throwOnFailure(report, "upload");
     return report;
   }
 
+  /** Lists a local folder with java.nio, any other URI through Hadoop with the session's configuration. */
+  private FolderListing listFolder(String folder, String remotePath, String pathGlobFilter) {
+    URI uri = OutputFolder.toUri(folder);
+    try {
+      if ("file".equals(uri.getScheme())) {
+        java.nio.file.Path local = java.nio.file.Path.of(uri);
+        requireDirectory(java.nio.file.Files.isDirectory(local), folder);
+        return FolderListing.local(local, remotePath, pathGlobFilter);
+      }
+      Configuration conf = spark.sessionState().newHadoopConf();
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
+      FileSystem fs = path.getFileSystem(conf);
+      requireDirectory(fs.exists(path) && fs.getFileStatus(path).isDirectory(), folder);
+      return FolderListing.hadoop(uri, conf, remotePath, pathGlobFilter);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Folder " + folder + " could not be listed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireDirectory(boolean isDirectory, String folder) {
+    if (!isDirectory) {
+      throw new IllegalArgumentException("Local folder " + folder + " is not a directory. Give the folder "
+          + "whose contents to upload.");
+    }
+  }
 
   private WorkspaceRequest workspaceRequest() {
     return new WorkspaceRequest(workspace, workspaceConfig, null);

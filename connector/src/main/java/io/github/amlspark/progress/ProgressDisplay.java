@@ -1,6 +1,5 @@
 package io.github.amlspark.progress;
 
-import io.github.amlspark.spark.read.TaskProgress;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;

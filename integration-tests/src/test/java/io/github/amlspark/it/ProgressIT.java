@@ -39,6 +39,7 @@ class ProgressIT {
   private static final String QUIET_DONE = "=== amlspark-it: quiet download done ===";
   private static final String PROGRESS_DONE = "=== amlspark-it: progress download done ===";
   private static final String SKIPPED_DONE = "=== amlspark-it: skipping download done ===";
+  private static final String UPLOAD_DONE = "=== amlspark-it: upload done ===";
 
   @TempDir
   static Path dir;
@@ -73,8 +74,9 @@ class ProgressIT {
    * @param quiet its stderr during the download with showProgress=false
    * @param progress its stderr during the download with showProgress=true
    * @param skipping its stderr during the same download again (every file SKIPPED), showProgress=true
+   * @param upload its stderr during the upload of the downloaded folder, showProgress=true
    */
-  private record ChildRun(String stdout, String quiet, String progress, String skipping) {
+  private record ChildRun(String stdout, String quiet, String progress, String skipping, String upload) {
   }
 
   /** Runs {@link Child} once per class: a quiet download, then one with the progress bar. */
@@ -106,10 +108,13 @@ class ProgressIT {
     int quietEnd = stderr.indexOf(QUIET_DONE);
     int progressEnd = stderr.indexOf(PROGRESS_DONE);
     int skippedEnd = stderr.indexOf(SKIPPED_DONE);
-    assertTrue(quietEnd >= 0 && progressEnd > quietEnd && skippedEnd > progressEnd, stderr);
+    int uploadEnd = stderr.indexOf(UPLOAD_DONE);
+    assertTrue(quietEnd >= 0 && progressEnd > quietEnd && skippedEnd > progressEnd && uploadEnd > skippedEnd,
+        stderr);
     childRun = new ChildRun(stdout, stderr.substring(0, quietEnd),
         stderr.substring(quietEnd + QUIET_DONE.length(), progressEnd),
-        stderr.substring(progressEnd + PROGRESS_DONE.length(), skippedEnd));
+        stderr.substring(progressEnd + PROGRESS_DONE.length(), skippedEnd),
+        stderr.substring(skippedEnd + SKIPPED_DONE.length(), uploadEnd));
     return childRun;
   }
 
@@ -156,9 +161,20 @@ class ProgressIT {
     assertTrue(last.contains("100%"), "the final render: " + last);
   }
 
+  @Test
+  void anUploadShowsItsBarWithFileCountAndEndsFull() throws Exception {
+    ChildRun run = childRun();
+    assertTrue(run.stdout().contains("upload transferred=3"), run.stdout());
+    assertTrue(run.upload().contains("Uploading"), run.upload());
+    assertTrue(run.upload().contains(" 3/3 files"), run.upload());
+    String last = run.upload().substring(run.upload().lastIndexOf("Uploading"));
+    assertTrue(last.contains("100%"), "the final render: " + last);
+    assertFalse(run.upload().contains("Downloading"), run.upload());
+  }
+
   /**
    * The child JVM: a quiet download, the same with the progress bar into another folder, then that one
-   * again (every file skipped).
+   * again (every file skipped), then an upload of that folder with the progress bar.
    */
   static final class Child {
     private Child() {
@@ -183,6 +199,11 @@ class ProgressIT {
         System.out.println("skipping skipped=" + skipping.skipped());
         System.out.flush();
         System.err.println(SKIPPED_DONE);
+        System.err.flush();
+        TransferReport upload = files.uploadToDatastore("ds", args[3] + "/p", "uploaded", false, true);
+        System.out.println("upload transferred=" + upload.transferred());
+        System.out.flush();
+        System.err.println(UPLOAD_DONE);
         System.err.flush();
       } finally {
         spark.stop();

@@ -1,6 +1,8 @@
 package io.github.amlspark.spark.read;
 
+import io.github.amlspark.progress.TaskProgress;
 import io.github.amlspark.config.TransferSettings;
+import io.github.amlspark.spark.HadoopConf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.spark.broadcast.Broadcast;

@@ -1,9 +1,11 @@
 package io.github.amlspark.spark.read;
 
+import io.github.amlspark.progress.TaskProgress;
 import io.github.amlspark.config.ReadRequest;
 import io.github.amlspark.planning.PartitionPlanner;
 import io.github.amlspark.planning.ReadPlan;
 import io.github.amlspark.planning.ReadPlanner;
+import io.github.amlspark.spark.HadoopConf;
 import io.github.amlspark.storage.BlobEntry;
 import io.github.amlspark.transfer.ContentReader;
 import io.github.amlspark.transfer.OutputFolder;
@@ -103,8 +105,7 @@ public final class AzureMLScan implements Scan, Batch {
   /** @return this read's progress counters, registered with the driver on first use */
   public synchronized TaskProgress progress() {
     if (progress == null) {
-      progress = new TaskProgress(spark.sparkContext().longAccumulator("amlspark files"),
-          spark.sparkContext().longAccumulator("amlspark bytes"));
+      progress = TaskProgress.register(spark.sparkContext());
     }
     return progress;
   }

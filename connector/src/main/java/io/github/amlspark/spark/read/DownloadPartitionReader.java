@@ -1,5 +1,6 @@
 package io.github.amlspark.spark.read;
 
+import io.github.amlspark.progress.TaskProgress;
 import io.github.amlspark.FileTransfer;
 import io.github.amlspark.config.TransferSettings;
 import io.github.amlspark.storage.AzureRangeSource;

@@ -12,6 +12,7 @@ import io.github.amlspark.workspace.WorkspaceLocator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.write.BatchWrite;
 import org.apache.spark.sql.connector.write.DataWriterFactory;
 import org.apache.spark.sql.connector.write.PhysicalWriteInfo;
@@ -58,7 +59,7 @@ final class AzureMLWrite implements Write, BatchWrite {
     String prefix = request.remotePath().replace('\\', '/').replaceAll("^/+|/+$", "");
     return new UploadWriterFactory(access, prefix.isEmpty() ? "" : prefix + "/", request.overwrite(),
         request.validateChecksum(), request.concurrency(), schema.fieldIndex("path"), indexOf("content"),
-        indexOf("sourceFile"));
+        indexOf("sourceFile"), SourceFiles.of(SparkSession.active()));
   }
 
   private int indexOf(String column) {

@@ -2,13 +2,16 @@ package io.github.amlspark.spark.write;
 
 import io.github.amlspark.FileTransfer;
 import io.github.amlspark.OverwriteMode;
+import io.github.amlspark.TransferStatus;
 import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.storage.BlobUploader;
+import io.github.amlspark.transfer.TransferListener;
 import io.github.amlspark.transfer.TransferPool;
 import io.github.amlspark.transfer.UploadItem;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -17,11 +20,14 @@ import java.util.concurrent.Semaphore;
 final class FileUploads {
   private final BlobUploader uploader;
   private final Semaphore files;
+  private final TransferListener listener;
   private final List<Future<FileTransfer>> pending = new ArrayList<>();
 
-  FileUploads(ContainerAccess access, OverwriteMode mode, boolean validate, int concurrency) {
+  FileUploads(ContainerAccess access, OverwriteMode mode, boolean validate, int concurrency,
+      TransferListener listener) {
     this.uploader = new BlobUploader(access, mode, validate, concurrency);
     this.files = new Semaphore(concurrency);
+    this.listener = listener;
   }
 
   /** Starts one upload, waiting while {@code concurrency} are in flight. */
@@ -34,11 +40,22 @@ final class FileUploads {
     }
     pending.add(TransferPool.get().submit(() -> {
       try {
-        return uploader.upload(item, source);
+        FileTransfer result = uploader.upload(item, source);
+        if (result.status() == TransferStatus.TRANSFERRED) {
+          listener.bytesTransferred(result.length());
+        }
+        listener.fileDone(result);
+        return result;
       } finally {
         files.release();
       }
     }));
+  }
+
+  /** Records a file that failed before its upload could start. */
+  void fail(FileTransfer result) {
+    listener.fileDone(result);
+    pending.add(CompletableFuture.completedFuture(result));
   }
 
   /** @return every file's outcome, once all finished */

@@ -1,14 +1,12 @@
 package io.github.amlspark.spark.write;
 
+import io.github.amlspark.FileTransfer;
+import io.github.amlspark.TransferStatus;
 import io.github.amlspark.storage.BlobUploader;
-import io.github.amlspark.transfer.OutputFolder;
+import io.github.amlspark.transfer.TransferListener;
 import io.github.amlspark.transfer.UploadItem;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.write.DataWriter;
 import org.apache.spark.sql.connector.write.WriterCommitMessage;
@@ -23,13 +21,13 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
   private final int partitionId;
   private final long taskId;
   private final FileUploads uploads;
-  private Configuration hadoopConf;
 
   UploadDataWriter(UploadWriterFactory spec, int partitionId, long taskId) {
     this.spec = spec;
     this.partitionId = partitionId;
     this.taskId = taskId;
-    this.uploads = new FileUploads(spec.access(), spec.overwrite(), spec.validateChecksum(), spec.concurrency());
+    this.uploads = new FileUploads(spec.access(), spec.overwrite(), spec.validateChecksum(), spec.concurrency(),
+        TransferListener.NONE);
   }
 
   @Override
@@ -47,27 +45,20 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
       source = () -> new ByteArrayInputStream(content);
     } else {
       String file = row.getUTF8String(spec.sourceFileIndex()).toString();
-      URI uri = OutputFolder.toUri(file);
-      if ("file".equals(uri.getScheme())) {
-        Path local = Path.of(uri);
-        item = new UploadItem(file, blobName, Files.size(local));
-        source = () -> Files.newInputStream(local);
-      } else {
-        org.apache.hadoop.fs.Path hadoopPath = new org.apache.hadoop.fs.Path(uri);
-        var fs = hadoopPath.getFileSystem(hadoopConf());
-        item = new UploadItem(file, blobName, fs.getFileStatus(hadoopPath).getLen());
-        source = () -> fs.open(hadoopPath);
+      long length;
+      try {
+        length = spec.sourceFiles().length(file);
+      } catch (IOException e) {
+        // One missing or unreachable file fails alone; the task's other files still upload.
+        uploads.fail(new FileTransfer(blobName, file, 0, null, TransferStatus.FAILED, false, "File " + file
+            + " was not uploaded: it cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+            + ")."));
+        return;
       }
+      item = new UploadItem(file, blobName, length);
+      source = spec.sourceFiles().source(file);
     }
     uploads.submit(item, source);
-  }
-
-  /** Made once per task, on first use: a Configuration reads Hadoop's default XML files. */
-  private Configuration hadoopConf() {
-    if (hadoopConf == null) {
-      hadoopConf = new Configuration();
-    }
-    return hadoopConf;
   }
 
   @Override

@@ -5,10 +5,9 @@ import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.config.ReadConf;
 import io.github.amlspark.planning.PartitionPlanner;
+import io.github.amlspark.progress.TaskProgress;
 import io.github.amlspark.transfer.UploadItem;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -20,25 +19,36 @@ import org.apache.spark.sql.SparkSession;
  * flight per task, each task returning its files' outcomes to the driver.
  */
 public final class UploadJob {
-  private UploadJob() {
+  private final SparkSession spark;
+  private final TaskProgress progress;
+
+  /** @param spark the session the upload runs on */
+  public UploadJob(SparkSession spark) {
+    this.spark = spark;
+    this.progress = TaskProgress.register(spark.sparkContext());
+  }
+
+  /** @return this job's progress counters, for a progress display */
+  public TaskProgress progress() {
+    return progress;
   }
 
   /**
-   * @param spark the session
    * @param access the container, with a SAS that may create, write and read
-   * @param items the files
+   * @param items the files: local paths or Hadoop URIs
    * @param mode what to do with a blob that exists
    * @param validate also send each block's MD5
    * @return every file's outcome
    */
-  public static List<FileTransfer> run(SparkSession spark, ContainerAccess access, List<UploadItem> items,
-      OverwriteMode mode, boolean validate) {
+  public List<FileTransfer> run(ContainerAccess access, List<UploadItem> items, OverwriteMode mode,
+      boolean validate) {
     List<List<UploadItem>> groups = PartitionPlanner.pack(items, UploadItem::length,
         ReadConf.DEFAULT_MAX_PARTITION_BYTES, ReadConf.DEFAULT_OPEN_COST_IN_BYTES,
         spark.sparkContext().defaultParallelism());
     return JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(groups, Math.max(1, groups.size()))
-        .flatMap(new UploadTask(access, mode, validate, ReadConf.DEFAULT_CONCURRENCY))
+        .flatMap(new UploadTask(access, mode, validate, ReadConf.DEFAULT_CONCURRENCY, SourceFiles.of(spark),
+            progress))
         .collect();
   }
 
@@ -50,24 +60,32 @@ public final class UploadJob {
     private final OverwriteMode mode;
     private final boolean validate;
     private final int concurrency;
+    private final SourceFiles sourceFiles;
+    private final TaskProgress progress;
 
-    UploadTask(ContainerAccess access, OverwriteMode mode, boolean validate, int concurrency) {
+    UploadTask(ContainerAccess access, OverwriteMode mode, boolean validate, int concurrency,
+        SourceFiles sourceFiles, TaskProgress progress) {
       this.access = access;
       this.mode = mode;
       this.validate = validate;
       this.concurrency = concurrency;
+      this.sourceFiles = sourceFiles;
+      this.progress = progress;
     }
 
     @Override
     public Iterator<FileTransfer> call(List<UploadItem> group) throws IOException {
-      FileUploads uploads = new FileUploads(access, mode, validate, concurrency);
+      TaskProgress.Listener listener = progress.newListener();
+      FileUploads uploads = new FileUploads(access, mode, validate, concurrency, listener);
       try {
         for (UploadItem item : group) {
-          uploads.submit(item, () -> Files.newInputStream(Path.of(item.source())));
+          uploads.submit(item, sourceFiles.source(item.source()));
+          listener.flush();
         }
         return uploads.results().iterator();
       } finally {
         uploads.cancel();
+        listener.flush();
       }
     }
   }

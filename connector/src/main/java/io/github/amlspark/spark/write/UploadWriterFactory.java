@@ -18,9 +18,11 @@ import org.apache.spark.sql.connector.write.DataWriterFactory;
  * @param pathIndex the {@code path} column
  * @param contentIndex the {@code content} column, or -1
  * @param sourceFileIndex the {@code sourceFile} column, or -1
+ * @param sourceFiles opens {@code sourceFile} values
  */
 record UploadWriterFactory(ContainerAccess access, String remotePrefix, OverwriteMode overwrite,
-    boolean validateChecksum, int concurrency, int pathIndex, int contentIndex, int sourceFileIndex)
+    boolean validateChecksum, int concurrency, int pathIndex, int contentIndex, int sourceFileIndex,
+    SourceFiles sourceFiles)
     implements DataWriterFactory {
 
   @Override

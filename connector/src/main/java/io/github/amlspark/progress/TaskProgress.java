@@ -1,14 +1,15 @@
-package io.github.amlspark.spark.read;
+package io.github.amlspark.progress;
 
 import io.github.amlspark.FileTransfer;
 import io.github.amlspark.TransferStatus;
 import io.github.amlspark.transfer.TransferListener;
 import java.io.Serializable;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * A read's progress counters: accumulators registered on the driver, fed by every task. Transfer threads
+ * A transfer's progress counters: accumulators registered on the driver, fed by every task. Transfer threads
  * count into atomics; the task thread moves them into the accumulators, which are not thread-safe.
  *
  * @param files files finished (any status)
@@ -16,13 +17,21 @@ import org.apache.spark.util.LongAccumulator;
  */
 public record TaskProgress(LongAccumulator files, LongAccumulator bytes) implements Serializable {
 
+  /**
+   * @param context the driver's context
+   * @return new counters, registered with it
+   */
+  public static TaskProgress register(SparkContext context) {
+    return new TaskProgress(context.longAccumulator("amlspark files"), context.longAccumulator("amlspark bytes"));
+  }
+
   /** @return a listener for one task; call {@link Listener#flush()} from the task thread */
-  Listener newListener() {
+  public Listener newListener() {
     return new Listener();
   }
 
   /** Counts one task's progress. */
-  final class Listener implements TransferListener {
+  public final class Listener implements TransferListener {
     private final AtomicLong pendingFiles = new AtomicLong();
     private final AtomicLong pendingBytes = new AtomicLong();
 
@@ -41,7 +50,7 @@ public record TaskProgress(LongAccumulator files, LongAccumulator bytes) impleme
     }
 
     /** Moves the counts into the accumulators; task thread only. */
-    void flush() {
+    public void flush() {
       files.add(pendingFiles.getAndSet(0));
       bytes.add(pendingBytes.getAndSet(0));
     }

@@ -1,4 +1,4 @@
-package io.github.amlspark.spark.read;
+package io.github.amlspark.spark;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -7,16 +7,18 @@ import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 
 /** A Hadoop configuration that can be broadcast to executors (Configuration itself is not Serializable). */
-final class HadoopConf implements Serializable {
+public final class HadoopConf implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private transient Configuration conf;
 
-  HadoopConf(Configuration conf) {
+  /** @param conf the configuration to carry */
+  public HadoopConf(Configuration conf) {
     this.conf = conf;
   }
 
-  Configuration get() {
+  /** @return the configuration */
+  public Configuration get() {
     return conf;
   }
 

@@ -1,0 +1,127 @@
+package io.github.amlspark.it;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The local disk as a Hadoop file system under the {@code amlfaulty:} scheme, the path every non-local
+ * URI (hdfs://, abfss://, dbfs:/) takes. Files whose names end in {@code .fail} break after
+ * {@link #GOOD_BYTES}; those ending in {@code .hang} stall there until interrupted (or 60 s pass).
+ */
+public class FaultyFileSystem extends RawLocalFileSystem {
+  static final String SCHEME = "amlfaulty";
+  /** Bytes a faulty file yields before it breaks: more than one 4 MiB block. */
+  static final long GOOD_BYTES = 6L * 1024 * 1024;
+
+  /** Makes the scheme reachable from the session's Hadoop configuration, as a user would at runtime. */
+  static void register(SparkSession spark) {
+    spark.conf().set("fs." + SCHEME + ".impl", FaultyFileSystem.class.getName());
+    spark.conf().set("fs." + SCHEME + ".impl.disable.cache", "true");
+  }
+
+  /** @return the URI of a local path under this scheme */
+  static String uri(java.nio.file.Path local) {
+    return SCHEME + "://" + local.toAbsolutePath();
+  }
+
+  @Override
+  public URI getUri() {
+    return URI.create(SCHEME + ":///");
+  }
+
+  @Override
+  public String getScheme() {
+    return SCHEME;
+  }
+
+  // RawLocalFileSystem's own statuses load permissions through java.io.File(URI), which takes file: URIs
+  // only; plain statuses are what a remote file system returns anyway.
+  @Override
+  public FileStatus getFileStatus(Path f) throws IOException {
+    return plain(super.getFileStatus(f));
+  }
+
+  @Override
+  public FileStatus[] listStatus(Path f) throws IOException {
+    FileStatus[] statuses = super.listStatus(f);
+    for (int i = 0; i < statuses.length; i++) {
+      statuses[i] = plain(statuses[i]);
+    }
+    return statuses;
+  }
+
+  private static FileStatus plain(FileStatus s) {
+    return new FileStatus(s.getLen(), s.isDirectory(), s.getReplication(), s.getBlockSize(),
+        s.getModificationTime(), s.getPath());
+  }
+
+  @Override
+  public FSDataInputStream open(Path f, int bufferSize) throws IOException {
+    FSDataInputStream in = super.open(f, bufferSize);
+    String name = f.getName();
+    if (!name.endsWith(".fail") && !name.endsWith(".hang")) {
+      return in;
+    }
+    return new FSDataInputStream(new Breaking(in, name.endsWith(".hang")));
+  }
+
+  /** Passes {@link #GOOD_BYTES} through, then fails or stalls. */
+  private static final class Breaking extends FSInputStream {
+    private final FSDataInputStream in;
+    private final boolean hang;
+
+    Breaking(FSDataInputStream in, boolean hang) {
+      this.in = in;
+      this.hang = hang;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      long pos = in.getPos();
+      if (pos >= GOOD_BYTES) {
+        if (hang) {
+          try {
+            Thread.sleep(60_000);
+          } catch (InterruptedException e) {
+            throw new InterruptedIOException("read interrupted at byte " + pos);
+          }
+        }
+        throw new IOException("injected read failure at byte " + pos);
+      }
+      return in.read(b, off, (int) Math.min(len, GOOD_BYTES - pos));
+    }
+
+    @Override
+    public void seek(long pos) throws IOException {
+      in.seek(pos);
+    }
+
+    @Override
+    public long getPos() throws IOException {
+      return in.getPos();
+    }
+
+    @Override
+    public boolean seekToNewSource(long targetPos) throws IOException {
+      return in.seekToNewSource(targetPos);
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+}
