@@ -1,6 +1,7 @@
 package io.github.amlspark;
 
 import com.azure.core.credential.TokenCredential;
+import io.github.amlspark.auth.Credentials;
 import io.github.amlspark.config.AmlOptions;
 import io.github.amlspark.workspace.WorkspaceConfig;
 import java.nio.file.Path;
@@ -26,13 +27,11 @@ public final class AzureMLFiles {
   public static final String CHECKPOINT_FOLDER = "outputs/checkpoints";
 
   private final Transfers transfers;
-  // Kept for resolving datastores through Azure Resource Manager; inline datastores need no credential.
-  private final TokenCredential credential;
 
   private AzureMLFiles(Builder builder) {
+    // The credential stays in this JVM; reads and writes planned here name it by its handle.
     this.transfers = new Transfers(builder.spark != null ? builder.spark : defaultSession(), builder.workspace,
-        builder.workspaceConfig);
-    this.credential = builder.credential;
+        builder.workspaceConfig, builder.credential == null ? null : Credentials.register(builder.credential));
   }
 
   /** @return a builder; every setting is optional */

@@ -1,7 +1,10 @@
 package io.github.amlspark;
 
 import io.github.amlspark.auth.ContainerAccess;
+import io.github.amlspark.auth.Credentials;
 import io.github.amlspark.config.AmlOptions;
+import io.github.amlspark.config.OptionLookup;
+import io.github.amlspark.config.ReadConf;
 import io.github.amlspark.planning.ReadPlan;
 import io.github.amlspark.progress.ProgressDisplay;
 import io.github.amlspark.spark.AzureMLDataSource;
@@ -46,11 +49,16 @@ final class Transfers {
   private final SparkSession spark;
   private final Workspace workspace;
   private final String workspaceConfig;
+  private final String credentialHandle;
 
-  Transfers(SparkSession spark, Workspace workspace, String workspaceConfig) {
+  /**
+   * @param credentialHandle the handle of the builder's credential in {@link Credentials}, or null
+   */
+  Transfers(SparkSession spark, Workspace workspace, String workspaceConfig, String credentialHandle) {
     this.spark = spark;
     this.workspace = workspace;
     this.workspaceConfig = workspaceConfig;
+    this.credentialHandle = credentialHandle;
   }
 
   TransferReport upload(String datastoreName, String localFolder, String remotePath, TransferOptions options) {
@@ -61,16 +69,16 @@ final class Transfers {
       LOGGER.warn("Local folder {} holds no file to upload; nothing was uploaded.", localFolder);
     } else if (!listing.items().isEmpty()) {
       ResolvedWorkspace resolved = WorkspaceLocator.ofProcess().locate(workspaceRequest());
+      OverwriteMode overwrite = options.overwriteOr(OverwriteMode.NEVER);
       ContainerAccess access = SasIssuer.issue(DatastoreResolver.resolve(resolved, datastoreName),
-          SasIssuer.createWriteRead(), SasIssuer.DEFAULT_TTL);
+          SasIssuer.upload(overwrite), ReadConf.sasTtl(OptionLookup.of(Map.of(), sparkConf())));
       UploadJob job = new UploadJob(spark);
       ProgressDisplay display = options.showProgress()
           ? new ProgressDisplay("Uploading", job.progress(), listing.items().size(),
               listing.items().stream().mapToLong(UploadItem::length).sum())
           : null;
       try {
-        results.addAll(job.run(access, listing.items(), options.overwriteOr(OverwriteMode.NEVER),
-            options.validateChecksumOr(false)));
+        results.addAll(job.run(access, listing.items(), overwrite, options.validateChecksumOr(false)));
       } finally {
         if (display != null) {
           display.close();
@@ -109,7 +117,14 @@ final class Transfers {
   }
 
   private WorkspaceRequest workspaceRequest() {
-    return new WorkspaceRequest(workspace, workspaceConfig, null);
+    OptionLookup conf = OptionLookup.of(Map.of(), sparkConf());
+    return new WorkspaceRequest(workspace, workspaceConfig != null ? workspaceConfig
+        : conf.get(AmlOptions.WORKSPACE_CONFIG).orElse(null),
+        conf.get(AmlOptions.CREDENTIAL_PROVIDER).orElse(null), credentialHandle);
+  }
+
+  private Map<String, String> sparkConf() {
+    return JavaConverters.mapAsJavaMap(spark.conf().getAll());
   }
 
 
@@ -164,6 +179,9 @@ final class Transfers {
       options.put(AmlOptions.WORKSPACE_NAME, workspace.name());
     } else if (workspaceConfig != null) {
       options.put(AmlOptions.WORKSPACE_CONFIG, workspaceConfig);
+    }
+    if (credentialHandle != null) {
+      options.put(AmlOptions.CREDENTIAL_HANDLE, credentialHandle);
     }
     return options;
   }

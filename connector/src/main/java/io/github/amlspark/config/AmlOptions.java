@@ -34,6 +34,13 @@ public final class AmlOptions {
   public static final String WORKSPACE_NAME = "workspaceName";
   /** Class name of a TokenCredential with a public no-arg constructor. */
   public static final String CREDENTIAL_PROVIDER = "credentialProvider";
+  /**
+   * Internal: the handle of a credential given to {@code AzureMLFiles.builder().credential(...)}, set by
+   * the Java API on the reads it plans. Not a secret: it resolves only in the driver's JVM.
+   */
+  public static final String CREDENTIAL_HANDLE = "credentialHandle";
+  /** How long the SAS that executors receive stays valid: a Spark time string, default 8h, 5m to 7d. */
+  public static final String SAS_TTL = "sasTtl";
   /** Bytes packed into one read task (default 128 MiB). */
   public static final String MAX_PARTITION_BYTES = "maxPartitionBytes";
   /** Estimated cost of opening one file, in bytes, used when packing tasks (default 4 MiB). */

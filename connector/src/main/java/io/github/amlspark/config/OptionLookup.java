@@ -1,9 +1,11 @@
 package io.github.amlspark.config;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.network.util.JavaUtils;
 
 /**
  * Looks an option up with amlspark's precedence: the read/write option, then the Spark conf entry
@@ -83,6 +85,30 @@ public final class OptionLookup {
       throw new IllegalArgumentException(
           "Option '" + key + "' must be a positive whole number, but was '" + v + "'.");
     }).orElse(defaultValue);
+  }
+
+  /**
+   * @param key an {@link AmlOptions} key
+   * @param defaultValue used when unset
+   * @param min the shortest accepted value
+   * @param max the longest accepted value
+   * @return the duration, given as a Spark time string such as {@code 30m}, {@code 8h} or {@code 2d}
+   * @throws IllegalArgumentException when the value is not a time string or out of range
+   */
+  public Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
+    Duration d = get(key).map(v -> {
+      try {
+        return Duration.ofSeconds(JavaUtils.timeStringAsSec(v));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("Option '" + key + "' must be a duration such as 30m, 8h or 2d, "
+            + "but was '" + v + "'.");
+      }
+    }).orElse(defaultValue);
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      throw new IllegalArgumentException("Option '" + key + "' must be between " + min.toMinutes()
+          + " minutes and " + max.toDays() + " days, but was " + d.toMinutes() + " minutes.");
+    }
+    return d;
   }
 
   /**

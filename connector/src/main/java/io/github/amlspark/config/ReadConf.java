@@ -3,6 +3,7 @@ package io.github.amlspark.config;
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.Workspace;
 import io.github.amlspark.workspace.WorkspaceRequest;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -16,6 +17,8 @@ public final class ReadConf {
   public static final long DEFAULT_OPEN_COST_IN_BYTES = 4L * 1024 * 1024;
   /** Requests in flight per task. */
   public static final int DEFAULT_CONCURRENCY = 16;
+  /** How long the executors' SAS stays valid unless {@code sasTtl} says otherwise. */
+  public static final Duration DEFAULT_SAS_TTL = Duration.ofHours(8);
   /** Upper bound of {@code transferConcurrency}. */
   public static final int MAX_CONCURRENCY = 64;
 
@@ -78,7 +81,7 @@ public final class ReadConf {
     return new ReadRequest(workspaceRequest(lookup, uriWorkspace), datastore, runId,
         prefix == null ? "" : prefix, lookup.get(AmlOptions.PATH_GLOB_FILTER).orElse(null), transfer,
         lookup.positiveLong(AmlOptions.MAX_PARTITION_BYTES, DEFAULT_MAX_PARTITION_BYTES),
-        lookup.positiveLong(AmlOptions.OPEN_COST_IN_BYTES, DEFAULT_OPEN_COST_IN_BYTES));
+        lookup.positiveLong(AmlOptions.OPEN_COST_IN_BYTES, DEFAULT_OPEN_COST_IN_BYTES), sasTtl(lookup));
   }
 
   /**
@@ -99,6 +102,15 @@ public final class ReadConf {
       explicit = Workspace.of(sub, rg, name);
     }
     return new WorkspaceRequest(explicit, lookup.get(AmlOptions.WORKSPACE_CONFIG).orElse(null),
-        lookup.get(AmlOptions.CREDENTIAL_PROVIDER).orElse(null));
+        lookup.get(AmlOptions.CREDENTIAL_PROVIDER).orElse(null),
+        lookup.get(AmlOptions.CREDENTIAL_HANDLE).orElse(null));
+  }
+
+  /**
+   * @param lookup the options
+   * @return how long the executors' SAS stays valid
+   */
+  public static Duration sasTtl(OptionLookup lookup) {
+    return lookup.duration(AmlOptions.SAS_TTL, DEFAULT_SAS_TTL, Duration.ofMinutes(5), Duration.ofDays(7));
   }
 }

@@ -1,6 +1,7 @@
 package io.github.amlspark.config;
 
 import io.github.amlspark.workspace.WorkspaceRequest;
+import java.time.Duration;
 
 /**
  * A read of the {@code azureml} source, parsed and validated on the driver. Driver-only: executors get
@@ -14,9 +15,11 @@ import io.github.amlspark.workspace.WorkspaceRequest;
  * @param transfer what executors need
  * @param maxPartitionBytes bytes packed into one task
  * @param openCostInBytes the cost charged per file when packing
+ * @param sasTtl how long the executors' SAS stays valid
  */
 public record ReadRequest(WorkspaceRequest workspace, String datastore, String runId, String prefix,
-    String pathGlobFilter, TransferSettings transfer, long maxPartitionBytes, long openCostInBytes) {
+    String pathGlobFilter, TransferSettings transfer, long maxPartitionBytes, long openCostInBytes,
+    Duration sasTtl) {
 
   /** @return whether rows are the transfer report of a download rather than file contents */
   public boolean isDownload() {

@@ -42,6 +42,7 @@ public final class WriteConf {
     return new WriteRequest(ReadConf.workspaceRequest(lookup, uriWorkspace), datastore, path,
         lookup.get(AmlOptions.OVERWRITE).map(OverwriteMode::parse).orElse(OverwriteMode.NEVER),
         lookup.bool(AmlOptions.VALIDATE_CHECKSUM, false),
-        lookup.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, ReadConf.DEFAULT_CONCURRENCY, ReadConf.MAX_CONCURRENCY));
+        lookup.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, ReadConf.DEFAULT_CONCURRENCY, ReadConf.MAX_CONCURRENCY),
+        ReadConf.sasTtl(lookup));
   }
 }

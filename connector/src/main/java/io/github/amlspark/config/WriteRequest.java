@@ -2,6 +2,7 @@ package io.github.amlspark.config;
 
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.workspace.WorkspaceRequest;
+import java.time.Duration;
 
 /**
  * A write to the {@code azureml} source, parsed and validated on the driver.
@@ -12,7 +13,8 @@ import io.github.amlspark.workspace.WorkspaceRequest;
  * @param overwrite what to do with a blob that exists
  * @param validateChecksum also send each block's MD5
  * @param concurrency files in flight per task
+ * @param sasTtl how long the executors' SAS stays valid
  */
 public record WriteRequest(WorkspaceRequest workspace, String datastore, String remotePath,
-    OverwriteMode overwrite, boolean validateChecksum, int concurrency) {
+    OverwriteMode overwrite, boolean validateChecksum, int concurrency, Duration sasTtl) {
 }

@@ -28,13 +28,13 @@ public final class ReadPlanner {
   public static ReadPlan plan(ReadRequest request, WorkspaceLocator locator) {
     ResolvedWorkspace workspace = locator.locate(request.workspace());
     if (request.datastore() != null) {
-      ContainerAccess access = readAccess(workspace, request.datastore());
+      ContainerAccess access = readAccess(workspace, request.datastore(), request);
       List<BlobEntry> files = BlobLister.list(access, "", request.prefix(), request.pathGlobFilter());
       return new ReadPlan(access, files, "datastore " + request.datastore());
     }
     String runId = runIdOf(request.runId());
     String root = "ExperimentRun/dcid." + runId + "/";
-    ContainerAccess access = readAccess(workspace, ARTIFACT_STORE);
+    ContainerAccess access = readAccess(workspace, ARTIFACT_STORE, request);
     List<BlobEntry> files = BlobLister.list(access, root, request.prefix(), request.pathGlobFilter());
     if (files.isEmpty() && BlobLister.noneUnder(access, root)) {
       throw new RunNotFoundException("Run " + runId + " was not found in workspace "
@@ -53,8 +53,9 @@ public final class ReadPlanner {
     return colon >= 0 ? runId.substring(colon + 1) : runId;
   }
 
-  private static ContainerAccess readAccess(ResolvedWorkspace workspace, String datastore) {
+  private static ContainerAccess readAccess(ResolvedWorkspace workspace, String datastore,
+      ReadRequest request) {
     DatastoreSpec spec = DatastoreResolver.resolve(workspace, datastore);
-    return SasIssuer.issue(spec, SasIssuer.readList(), SasIssuer.DEFAULT_TTL);
+    return SasIssuer.issue(spec, SasIssuer.readList(), request.sasTtl());
   }
 }

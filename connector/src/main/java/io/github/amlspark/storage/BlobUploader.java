@@ -81,15 +81,10 @@ public final class BlobUploader {
   public FileTransfer upload(UploadItem item, Source source) {
     BlockBlobClient blob = StorageClients.container(access).getBlobClient(item.blobName()).getBlockBlobClient();
     try {
-      // A small file under NEVER needs no look first: its conditional Put Blob is the check (one request,
-      // not two). A large one is looked up so that an existing blob costs no staged blocks.
-      boolean lookFirst = mode == OverwriteMode.IF_DIFFERENT
-          || mode == OverwriteMode.NEVER && item.length() > BLOCK_BYTES;
-      if (lookFirst) {
+      // Under NEVER the conditional write (If-None-Match: *) is the check, so the SAS needs no read
+      // permission; only IF_DIFFERENT looks at the blob first.
+      if (mode == OverwriteMode.IF_DIFFERENT) {
         BlobProperties existing = propertiesOrNull(blob);
-        if (existing != null && mode == OverwriteMode.NEVER) {
-          return result(item, Md5.hex(existing.getContentMd5()), TransferStatus.SKIPPED, false, null);
-        }
         if (existing != null && existing.getBlobSize() == item.length() && existing.getContentMd5() != null
             && Arrays.equals(existing.getContentMd5(), md5Of(source))) {
           return result(item, Md5.hex(existing.getContentMd5()), TransferStatus.SKIPPED, true, null);

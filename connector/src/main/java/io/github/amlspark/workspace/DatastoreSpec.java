@@ -1,19 +1,37 @@
 package io.github.amlspark.workspace;
 
+import io.github.amlspark.auth.NamedCredential;
 import io.github.amlspark.auth.SecretString;
 
 /**
- * A datastore resolved to a blob container and the credential that reaches it. Driver-only: executors
- * receive an {@link io.github.amlspark.auth.ContainerAccess} derived from it.
+ * A datastore resolved to a blob container and the credential that reaches it: an account key, a SAS, or
+ * an identity (a service principal's, or the caller's own for identity-based datastores) that can obtain
+ * a user delegation key. Driver-only: executors receive an {@link io.github.amlspark.auth.ContainerAccess}
+ * derived from it.
  *
  * @param name the datastore name
  * @param accountUrl the storage account's blob endpoint, e.g. {@code https://acct.blob.core.windows.net}
  * @param container the container (or ADLS Gen2 file system)
  * @param accountKey the account key, or null
  * @param sasToken a SAS token for the container or account, or null
+ * @param identity the identity that signs user delegation SAS, or null
  */
 public record DatastoreSpec(String name, String accountUrl, String container, SecretString accountKey,
-    SecretString sasToken) {
+    SecretString sasToken, NamedCredential identity) {
+
+  /**
+   * A datastore reached with a key or a SAS.
+   *
+   * @param name the datastore name
+   * @param accountUrl the storage account's blob endpoint
+   * @param container the container
+   * @param accountKey the account key, or null
+   * @param sasToken a SAS token, or null
+   */
+  public DatastoreSpec(String name, String accountUrl, String container, SecretString accountKey,
+      SecretString sasToken) {
+    this(name, accountUrl, container, accountKey, sasToken, null);
+  }
 
   /** @return the container's URL */
   public String containerUrl() {

@@ -2,10 +2,13 @@ package io.github.amlspark.workspace;
 
 import io.github.amlspark.Workspace;
 import io.github.amlspark.WorkspaceNotFoundException;
+import io.github.amlspark.auth.Credentials;
+import io.github.amlspark.auth.NamedCredential;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -40,41 +43,57 @@ public final class WorkspaceLocator {
    * @throws WorkspaceNotFoundException naming every place tried
    */
   public ResolvedWorkspace locate(WorkspaceRequest request) {
+    Supplier<NamedCredential> credential = memoize(() -> Credentials.resolve(request.credentialHandle(),
+        request.credentialProvider(), env));
     if (request.explicit() != null) {
       // A config file for the same workspace still contributes its inline datastores and endpoints.
       WorkspaceConfig config = request.configPath() == null ? null : WorkspaceConfig.load(Path.of(request.configPath()));
       boolean same = config != null && sameWorkspace(config.workspace(), request.explicit());
-      return new ResolvedWorkspace(request.explicit(), same ? config : null, "given explicitly");
+      return new ResolvedWorkspace(request.explicit(), same ? config : null, "given explicitly", credential);
     }
     if (request.configPath() != null) {
       Path file = Path.of(request.configPath());
       WorkspaceConfig config = WorkspaceConfig.load(file);
-      return new ResolvedWorkspace(config.workspace(), config, "workspace config " + file);
+      return new ResolvedWorkspace(config.workspace(), config, "workspace config " + file, credential);
     }
     List<String> tried = new ArrayList<>();
     Workspace job = fromEnv("AZUREML_ARM_SUBSCRIPTION", "AZUREML_ARM_RESOURCEGROUP",
         "AZUREML_ARM_WORKSPACE_NAME", tried);
     if (job != null) {
-      return new ResolvedWorkspace(job, null, "the Azure ML job's environment");
+      return new ResolvedWorkspace(job, null, "the Azure ML job's environment", credential);
     }
     for (Path dir = workingDir; dir != null; dir = dir.getParent()) {
       for (String sub : CONFIG_SUBFOLDERS) {
         Path candidate = dir.resolve(sub).resolve(CONFIG_FILE);
         if (Files.isRegularFile(candidate)) {
           WorkspaceConfig config = WorkspaceConfig.load(candidate);
-          return new ResolvedWorkspace(config.workspace(), config, "workspace config " + candidate);
+          return new ResolvedWorkspace(config.workspace(), config, "workspace config " + candidate, credential);
         }
       }
     }
     tried.add(CONFIG_FILE + " (also .azureml/ and aml_config/) in " + workingDir + " and its parents");
     Workspace himl = fromEnv("HIML_SUBSCRIPTION_ID", "HIML_RESOURCE_GROUP", "HIML_WORKSPACE_NAME", tried);
     if (himl != null) {
-      return new ResolvedWorkspace(himl, null, "HIML_* environment variables");
+      return new ResolvedWorkspace(himl, null, "HIML_* environment variables", credential);
     }
     throw new WorkspaceNotFoundException("No Azure ML workspace found. Tried: "
         + String.join("; ", tried) + ". Give one with the 'workspaceConfig' option (or "
         + "AzureMLFiles.builder().workspaceConfig(...)), the options 'subscriptionId', 'resourceGroup' "
         + "and 'workspaceName', or put the workspace's config.json in the working directory.");
+  }
+
+  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public synchronized T get() {
+        if (value == null) {
+          value = supplier.get();
+        }
+        return value;
+      }
+    };
   }
 
   private static boolean sameWorkspace(Workspace a, Workspace b) {

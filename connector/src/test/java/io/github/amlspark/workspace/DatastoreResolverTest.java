@@ -6,14 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.amlspark.DatastoreNotFoundException;
 import io.github.amlspark.Workspace;
+import io.github.amlspark.auth.NamedCredential;
 import io.github.amlspark.auth.SecretString;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class DatastoreResolverTest {
   private static final Workspace WS = Workspace.of("s", "r", "myws");
+  /** Inline and offline resolution must never ask for a credential. */
+  private static final Supplier<NamedCredential> NO_CREDENTIAL = () -> {
+    throw new AssertionError("no credential may be needed");
+  };
 
   private static ResolvedWorkspace withInline(String... names) {
     Map<String, DatastoreSpec> datastores = new LinkedHashMap<>();
@@ -23,7 +29,7 @@ class DatastoreResolverTest {
     }
     WorkspaceConfig config = new WorkspaceConfig(Path.of("/x/config.json"), WS, true, datastores, null,
         Map.of());
-    return new ResolvedWorkspace(WS, config, "workspace config /x/config.json");
+    return new ResolvedWorkspace(WS, config, "workspace config /x/config.json", NO_CREDENTIAL);
   }
 
   @Test
@@ -45,11 +51,12 @@ class DatastoreResolverTest {
   }
 
   @Test
-  void workspaceWithoutConfigKnowsNoInlineDatastore() {
-    ResolvedWorkspace ws = new ResolvedWorkspace(WS, null, "given explicitly");
+  void anOfflineWorkspaceNeverAsksAzure() {
+    ResolvedWorkspace ws = withInline();
     DatastoreNotFoundException e = assertThrows(DatastoreNotFoundException.class,
         () -> DatastoreResolver.resolve(ws, "ds"));
-    assertTrue(e.getMessage().contains("none defined inline"), e.getMessage());
-    assertTrue(e.getMessage().contains("given explicitly"), e.getMessage());
+    assertTrue(e.getMessage().contains("Known datastores: none"), e.getMessage());
+    assertTrue(e.getMessage().contains("offline"), e.getMessage());
+    assertTrue(e.getMessage().contains("workspace config /x/config.json"), e.getMessage());
   }
 }

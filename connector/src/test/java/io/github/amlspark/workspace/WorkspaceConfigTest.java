@@ -104,7 +104,7 @@ class WorkspaceConfigTest {
   void noSecretInToString() throws IOException {
     WorkspaceConfig config = WorkspaceConfig.load(write(validJson()));
     List<String> texts = List.of(config.toString(), String.valueOf(config.datastores()),
-        new ResolvedWorkspace(config.workspace(), config, "test").toString());
+        new ResolvedWorkspace(config.workspace(), config, "test", () -> null).toString());
     for (String text : texts) {
       assertNoSecret(text);
     }

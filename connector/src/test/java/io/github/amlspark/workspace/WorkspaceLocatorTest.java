@@ -60,7 +60,7 @@ class WorkspaceLocatorTest {
     writeConfig(workingDir, "cwd");
     Path given = writeConfig(root.resolve("given"), "given");
     Workspace explicit = Workspace.of("s", "r", "w");
-    ResolvedWorkspace found = locator().locate(new WorkspaceRequest(explicit, given.toString(), null));
+    ResolvedWorkspace found = locator().locate(new WorkspaceRequest(explicit, given.toString(), null, null));
     assertEquals(explicit, found.workspace());
     assertNull(found.config());
   }
@@ -70,7 +70,7 @@ class WorkspaceLocatorTest {
     env.putAll(ARM_ENV);
     writeConfig(workingDir, "cwd");
     Path given = writeConfig(root.resolve("given"), "given");
-    ResolvedWorkspace found = locator().locate(new WorkspaceRequest(null, given.toString(), null));
+    ResolvedWorkspace found = locator().locate(new WorkspaceRequest(null, given.toString(), null, null));
     assertEquals(Workspace.of("sub-given", "rg-given", "given"), found.workspace());
     assertNotNull(found.config());
     assertEquals(given, found.config().source());
@@ -83,7 +83,7 @@ class WorkspaceLocatorTest {
     writeConfig(workingDir, "cwd");
     Path missing = root.resolve("missing.json");
     WorkspaceNotFoundException e = assertThrows(WorkspaceNotFoundException.class,
-        () -> locator().locate(new WorkspaceRequest(null, missing.toString(), null)));
+        () -> locator().locate(new WorkspaceRequest(null, missing.toString(), null, null)));
     assertTrue(e.getMessage().contains(missing.toAbsolutePath().toString()), e.getMessage());
   }
 

@@ -55,7 +55,7 @@ final class AzureMLWrite implements Write, BatchWrite {
   public DataWriterFactory createBatchWriterFactory(PhysicalWriteInfo info) {
     ResolvedWorkspace workspace = WorkspaceLocator.ofProcess().locate(request.workspace());
     ContainerAccess access = SasIssuer.issue(DatastoreResolver.resolve(workspace, request.datastore()),
-        SasIssuer.createWriteRead(), SasIssuer.DEFAULT_TTL);
+        SasIssuer.upload(request.overwrite()), request.sasTtl());
     String prefix = request.remotePath().replace('\\', '/').replaceAll("^/+|/+$", "");
     return new UploadWriterFactory(access, prefix.isEmpty() ? "" : prefix + "/", request.overwrite(),
         request.validateChecksum(), request.concurrency(), schema.fieldIndex("path"), indexOf("content"),
