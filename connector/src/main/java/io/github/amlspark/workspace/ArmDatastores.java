@@ -46,13 +46,7 @@ final class ArmDatastores {
       default -> throw new AzureMLException("Datastore '" + name + "' is of type " + type + ", which amlspark "
           + "does not support: use an AzureBlob or AzureDataLakeGen2 datastore.");
     };
-    String account = string(properties, "accountName", name);
-    String accountUrl = storageEndpoints.get(account.toLowerCase(Locale.ROOT));
-    if (accountUrl == null) {
-      String protocol = optional(properties, "protocol", "https");
-      String suffix = optional(properties, "endpoint", "core.windows.net");
-      accountUrl = protocol + "://" + account + ".blob." + suffix;
-    }
+    String accountUrl = accountUrl(properties, storageEndpoints, name);
     Map<String, Object> credentials = object(properties, "credentials", name);
     String kind = string(credentials, "credentialsType", name);
     return switch (kind) {
@@ -75,6 +69,19 @@ final class ArmDatastores {
           + "amlspark does not support: use an account key, a SAS, a service principal or identity-based "
           + "access.");
     };
+  }
+
+  /**
+   * @param properties a datastore's ARM properties
+   * @param storageEndpoints account name (lower case) to base URL
+   * @param name the datastore, for messages
+   * @return its account's blob endpoint: a mapped one, else from its protocol and cloud suffix
+   */
+  static String accountUrl(Map<String, Object> properties, Map<String, String> storageEndpoints, String name) {
+    String account = string(properties, "accountName", name);
+    String mapped = storageEndpoints.get(account.toLowerCase(Locale.ROOT));
+    return mapped != null ? mapped : optional(properties, "protocol", "https") + "://" + account + ".blob."
+        + optional(properties, "endpoint", "core.windows.net");
   }
 
   /** @return the names of the workspace's datastores, for "not found" messages; empty when unlistable */

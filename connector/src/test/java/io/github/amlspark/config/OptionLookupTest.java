@@ -119,4 +119,22 @@ class OptionLookupTest {
         () -> zero.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, 8, 64));
     assertEquals(8, OptionLookup.of(Map.of(), Map.of()).positiveInt(AmlOptions.TRANSFER_CONCURRENCY, 8, 64));
   }
+
+  @Test
+  void sasTtlTakesSparkTimeStringsWithinBounds() {
+    assertEquals(java.time.Duration.ofHours(8), ReadConf.sasTtl(OptionLookup.of(Map.of(), Map.of())));
+    assertEquals(java.time.Duration.ofMinutes(30),
+        ReadConf.sasTtl(OptionLookup.of(Map.of("sasttl", "30m"), Map.of())));
+    assertEquals(java.time.Duration.ofDays(2),
+        ReadConf.sasTtl(OptionLookup.of(Map.of(), Map.of("spark.azureml.sasTtl", "2d"))));
+    IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+        () -> ReadConf.sasTtl(OptionLookup.of(Map.of("sasTtl", "8d"), Map.of())));
+    assertTrue(tooLong.getMessage().contains("sasTtl") && tooLong.getMessage().contains("7 days"),
+        tooLong.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> ReadConf.sasTtl(OptionLookup.of(Map.of("sasTtl", "1m"), Map.of())));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> ReadConf.sasTtl(OptionLookup.of(Map.of("sasTtl", "soon"), Map.of()))).getMessage()
+        .contains("30m, 8h or 2d"));
+  }
 }

@@ -1,0 +1,79 @@
+package io.github.amlspark.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.core.credential.AccessToken;
+import io.github.amlspark.AzureMLException;
+import io.github.amlspark.OverwriteMode;
+import io.github.amlspark.auth.ContainerAccess;
+import io.github.amlspark.auth.NamedCredential;
+import io.github.amlspark.auth.SecretString;
+import io.github.amlspark.workspace.DatastoreSpec;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+class SasIssuerTest {
+  private static final String KEY =
+      "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+  private static final DatastoreSpec KEYED = new DatastoreSpec("ds", "https://acct.blob.core.windows.net",
+      "data", SecretString.ofNullable(KEY), null);
+
+  private static Map<String, String> query(ContainerAccess access) {
+    Map<String, String> q = new LinkedHashMap<>();
+    for (String pair : access.sas().reveal().split("&")) {
+      String[] kv = pair.split("=", 2);
+      q.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+    }
+    return q;
+  }
+
+  @Test
+  void executorsGetTheLeastPermissionsEachOperationNeeds() {
+    assertEquals("rl", query(SasIssuer.issue(KEYED, SasIssuer.readList(), Duration.ofHours(1))).get("sp"));
+    assertEquals("cw", query(SasIssuer.issue(KEYED, SasIssuer.upload(OverwriteMode.NEVER), Duration.ofHours(1)))
+        .get("sp"));
+    assertEquals("cw", query(SasIssuer.issue(KEYED, SasIssuer.upload(OverwriteMode.ALWAYS), Duration.ofHours(1)))
+        .get("sp"));
+    assertEquals("rcw", query(SasIssuer.issue(KEYED, SasIssuer.upload(OverwriteMode.IF_DIFFERENT),
+        Duration.ofHours(1))).get("sp"));
+  }
+
+  @Test
+  void aKeySignsAServiceSasScopedToTheContainerThatExpiresAfterTheTtl() {
+    ContainerAccess access = SasIssuer.issue(KEYED, SasIssuer.readList(), Duration.ofMinutes(30));
+    Map<String, String> q = query(access);
+    assertEquals("c", q.get("sr"), "container scope");
+    assertEquals("https://acct.blob.core.windows.net/data", access.containerUrl());
+    OffsetDateTime expiry = OffsetDateTime.parse(q.get("se"));
+    assertTrue(expiry.isAfter(OffsetDateTime.now().plusMinutes(29)) && expiry.isBefore(OffsetDateTime.now()
+        .plusMinutes(31)), q.get("se"));
+    assertTrue(!access.sas().reveal().contains(KEY) && !access.toString().contains("sig"), access.toString());
+  }
+
+  @Test
+  void aDatastoresOwnSasIsPassedOnAsItIs() {
+    SecretString sas = SecretString.ofNullable("sv=2024-01-01&sp=rl&sig=abc");
+    DatastoreSpec spec = new DatastoreSpec("ds", "https://acct.blob.core.windows.net", "data", null, sas);
+    assertSame(sas, SasIssuer.issue(spec, SasIssuer.readList(), Duration.ofHours(1)).sas());
+  }
+
+  @Test
+  void anIdentityNeedsAnHttpsEndpointAndIsNeverAskedOverHttp() {
+    NamedCredential identity = new NamedCredential(request -> Mono.<AccessToken>error(
+        new AssertionError("no token may be requested")), "the caller's identity");
+    DatastoreSpec spec = new DatastoreSpec("ds", "http://127.0.0.1:1/acct", "data", null, null, identity);
+    AzureMLException e = assertThrows(AzureMLException.class,
+        () -> SasIssuer.issue(spec, SasIssuer.readList(), Duration.ofHours(1)));
+    assertTrue(e.getMessage().contains("https://") && e.getMessage().contains("the caller's identity"),
+        e.getMessage());
+  }
+}
