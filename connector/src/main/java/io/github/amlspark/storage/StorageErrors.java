@@ -35,6 +35,12 @@ public final class StorageErrors {
     String hint;
     switch (status) {
       case 403:
+        if ("AuthorizationPermissionMismatch".equals(errorCode)) {
+          hint = "this identity-based datastore's identity lacks a data role: it needs Storage Blob Data "
+              + "Reader (downloads) or Storage Blob Data Contributor (uploads) on the storage account; "
+              + "Contributor or Owner alone is not enough";
+          break;
+        }
         hint = "access denied: check the datastore's credential, that its SAS has not expired and allows "
             + "this operation, and for identity-based datastores that you hold a Storage Blob Data role";
         break;
