@@ -3,6 +3,7 @@ package io.github.amlspark;
 import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.auth.Credentials;
 import io.github.amlspark.config.AmlOptions;
+import io.github.amlspark.coordination.SharedDownload;
 import io.github.amlspark.config.OptionLookup;
 import io.github.amlspark.config.ReadConf;
 import io.github.amlspark.planning.ReadPlan;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
@@ -141,6 +143,26 @@ final class Transfers {
       readOptions.put(AmlOptions.PATH_GLOB_FILTER, options.pathGlobFilter());
     }
 
+    URI output = OutputFolder.toUri(outputFolder);
+    if (!"file".equals(output.getScheme())) {
+      return runDownload(readOptions, source, options);
+    }
+    // One download per machine: concurrent callers for the same local folder share one transfer.
+    Map<String, String> request = new TreeMap<>(readOptions);
+    request.remove(AmlOptions.CREDENTIAL_HANDLE);
+    return new SharedDownload(SharedDownload.defaultStateFolder(), java.nio.file.Path.of(output),
+        request.toString()).run(takeOver -> {
+          Map<String, String> attempt = new LinkedHashMap<>(readOptions);
+          if (takeOver && OverwriteMode.parse(attempt.get(AmlOptions.OVERWRITE)) == OverwriteMode.ALWAYS) {
+            // Keep what the dead holder finished and verified; fetch the rest.
+            attempt.put(AmlOptions.OVERWRITE, OverwriteMode.IF_DIFFERENT.optionValue());
+          }
+          return runDownload(attempt, source, options);
+        });
+  }
+
+  private TransferReport runDownload(Map<String, String> readOptions, Map<String, String> source,
+      TransferOptions options) {
     long start = System.nanoTime();
     Dataset<Row> rows = spark.read().format(AzureMLDataSource.SHORT_NAME).options(readOptions).load();
     AzureMLScan scan = scanOf(rows.queryExecution().executedPlan());

@@ -9,6 +9,7 @@ import io.github.amlspark.storage.SasIssuer;
 import io.github.amlspark.workspace.DatastoreResolver;
 import io.github.amlspark.workspace.DatastoreSpec;
 import io.github.amlspark.workspace.ResolvedWorkspace;
+import io.github.amlspark.workspace.RunLookup;
 import io.github.amlspark.workspace.WorkspaceLocator;
 import java.util.List;
 
@@ -33,10 +34,14 @@ public final class ReadPlanner {
       return new ReadPlan(access, files, "datastore " + request.datastore());
     }
     String runId = runIdOf(request.runId());
+    if (!workspace.offline()) {
+      RunLookup.check(workspace, runId);
+    }
     String root = "ExperimentRun/dcid." + runId + "/";
     ContainerAccess access = readAccess(workspace, ARTIFACT_STORE, request);
     List<BlobEntry> files = BlobLister.list(access, root, request.prefix(), request.pathGlobFilter());
-    if (files.isEmpty() && BlobLister.noneUnder(access, root)) {
+    // Offline, a run exists when it has files; otherwise ARM has already said it exists.
+    if (files.isEmpty() && workspace.offline() && BlobLister.noneUnder(access, root)) {
       throw new RunNotFoundException("Run " + runId + " was not found in workspace "
           + workspace.workspace().name() + " (" + workspace.foundBy() + "): it has no files in datastore "
           + ARTIFACT_STORE + ". Check the run id.");

@@ -1,7 +1,6 @@
 package io.github.amlspark.workspace;
 
 import io.github.amlspark.DatastoreNotFoundException;
-import io.github.amlspark.arm.ArmClient;
 import io.github.amlspark.arm.ArmException;
 import io.github.amlspark.auth.NamedCredential;
 import java.time.Duration;
@@ -54,8 +53,7 @@ public final class DatastoreResolver {
     if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) {
       return cached.spec();
     }
-    ArmDatastores arm = new ArmDatastores(new ArmClient(workspace.armEndpoint(), workspace.workspace(),
-        credential), workspace.storageEndpoints(), credential);
+    ArmDatastores arm = new ArmDatastores(workspace.arm(), workspace.storageEndpoints(), credential);
     try {
       spec = arm.resolve(name);
     } catch (ArmException e) {

@@ -1,6 +1,7 @@
 package io.github.amlspark.workspace;
 
 import io.github.amlspark.Workspace;
+import io.github.amlspark.arm.ArmClient;
 import io.github.amlspark.auth.NamedCredential;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -25,6 +26,11 @@ public record ResolvedWorkspace(Workspace workspace, WorkspaceConfig config, Str
   /** @return account name (lower case) to base URL */
   public Map<String, String> storageEndpoints() {
     return config == null ? Map.of() : config.storageEndpoints();
+  }
+
+  /** @return a client for this workspace's Resource Manager calls, with the driver's credential */
+  public ArmClient arm() {
+    return new ArmClient(armEndpoint(), workspace, credential.get());
   }
 
   /** @return whether Azure must never be called */

@@ -81,6 +81,18 @@ final class ArmStub implements AutoCloseable {
         + "\"protocol\": \"https\", \"serviceDataAccessAuthIdentity\": \"None\"}}";
   }
 
+  /** Serves a job as {@code GET …/jobs/{name}} returns it (a command job in the given state). */
+  void job(String runId, String experiment, String status) {
+    server.stubFor(get(urlPathEqualTo(workspacePath() + "/jobs/" + runId)).willReturn(okJson(
+        "{\"id\": \"" + workspacePath() + "/jobs/" + runId + "\", \"name\": \"" + runId + "\", "
+            + "\"type\": \"Microsoft.MachineLearningServices/workspaces/jobs\", \"properties\": {"
+            + "\"jobType\": \"Command\", \"status\": \"" + status + "\", \"experimentName\": \""
+            + experiment + "\", \"displayName\": \"" + runId + "\", \"computeId\": \"" + workspacePath()
+            + "/computes/cpu-cluster\", \"outputs\": {\"default\": {\"jobOutputType\": \"uri_folder\", "
+            + "\"mode\": \"ReadWriteMount\", \"uri\": \"azureml://datastores/workspaceartifactstore/"
+            + "ExperimentRun/dcid." + runId + "\"}}}}")));
+  }
+
   /** @return an ARM error body */
   static String errorJson(String code, String message) {
     return "{\"error\": {\"code\": \"" + code + "\", \"message\": \"" + message + "\"}}";
