@@ -150,15 +150,29 @@ final class Transfers {
     // One download per machine: concurrent callers for the same local folder share one transfer.
     Map<String, String> request = new TreeMap<>(readOptions);
     request.remove(AmlOptions.CREDENTIAL_HANDLE);
-    return new SharedDownload(SharedDownload.defaultStateFolder(), java.nio.file.Path.of(output),
-        request.toString()).run(takeOver -> {
-          Map<String, String> attempt = new LinkedHashMap<>(readOptions);
-          if (takeOver && OverwriteMode.parse(attempt.get(AmlOptions.OVERWRITE)) == OverwriteMode.ALWAYS) {
-            // Keep what the dead holder finished and verified; fetch the rest.
-            attempt.put(AmlOptions.OVERWRITE, OverwriteMode.IF_DIFFERENT.optionValue());
-          }
-          return runDownload(attempt, source, options);
-        });
+    java.nio.file.Path folder = java.nio.file.Path.of(output);
+    return new SharedDownload(SharedDownload.defaultStateFolder(), folder, request.toString()).run(takeOver -> {
+      Map<String, String> attempt = new LinkedHashMap<>(readOptions);
+      if (takeOver) {
+        removeLeftovers(folder);
+        if (OverwriteMode.parse(attempt.get(AmlOptions.OVERWRITE)) == OverwriteMode.ALWAYS) {
+          // Keep what the dead holder finished and verified; fetch the rest.
+          attempt.put(AmlOptions.OVERWRITE, OverwriteMode.IF_DIFFERENT.optionValue());
+        }
+      }
+      return runDownload(attempt, source, options);
+    });
+  }
+
+  private static void removeLeftovers(java.nio.file.Path folder) {
+    try {
+      int removed = OutputFolder.removeLeftovers(folder);
+      if (removed > 0) {
+        LOGGER.info("Removed {} partial files that a stopped download left in {}.", removed, folder);
+      }
+    } catch (IOException e) {
+      LOGGER.warn("Could not remove the partial files a stopped download left in {}: {}", folder, e.toString());
+    }
   }
 
   private TransferReport runDownload(Map<String, String> readOptions, Map<String, String> source,

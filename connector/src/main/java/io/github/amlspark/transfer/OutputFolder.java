@@ -49,6 +49,30 @@ public abstract class OutputFolder {
     return uri;
   }
 
+  /**
+   * Deletes the temporary files a transfer into a local folder left when its process died: they are
+   * never at a final path, but they hold partial bytes.
+   *
+   * @param folder a local output folder
+   * @return how many were deleted
+   * @throws IOException when the folder cannot be walked
+   */
+  public static int removeLeftovers(java.nio.file.Path folder) throws IOException {
+    if (!java.nio.file.Files.isDirectory(folder)) {
+      return 0;
+    }
+    int removed = 0;
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(folder)) {
+      for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(".") && name.endsWith(TEMP_SUFFIX) && java.nio.file.Files.deleteIfExists(p)) {
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
   /** @return a temporary name beside {@code name}: hidden, unique, recognisable */
   static String tempName(String name) {
     return "." + (name.length() > 100 ? name.substring(0, 100) : name) + "."

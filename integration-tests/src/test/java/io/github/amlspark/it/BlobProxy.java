@@ -38,6 +38,7 @@ final class BlobProxy implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile UnaryOperator<String> listingRewrite;
+  private volatile long getDelayMillis;
 
   /** How a body goes wrong. */
   enum Fault { FLIP_BYTE, CUT_SHORT }
@@ -93,6 +94,17 @@ final class BlobProxy implements AutoCloseable {
     return maxInFlight.get();
   }
 
+  /** Holds every blob GET this long before answering it, as a slow network would. */
+  void delayBlobGets(long millis) {
+    this.getDelayMillis = millis;
+  }
+
+  /** @return how many GETs each blob path received, by path */
+  Map<String, Long> blobGetsByPath() {
+    return requests.stream().filter(Recorded::isBlobGet).collect(java.util.stream.Collectors.groupingBy(
+        r -> r.pathAndQuery().replaceFirst("\\?.*$", ""), java.util.stream.Collectors.counting()));
+  }
+
   /** Rewrites the XML body of blob listings, e.g. to make a blob look larger than it is. */
   void rewriteListings(UnaryOperator<String> rewrite) {
     this.listingRewrite = rewrite;
@@ -103,6 +115,7 @@ final class BlobProxy implements AutoCloseable {
     faultsLeft.set(0);
     maxInFlight.set(0);
     listingRewrite = null;
+    getDelayMillis = 0;
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -113,6 +126,13 @@ final class BlobProxy implements AutoCloseable {
       requests.add(recorded);
       if (recorded.isBlobGet()) {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        if (getDelayMillis > 0) {
+          try {
+            Thread.sleep(getDelayMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
       }
       try {
         forward(ex, pathAndQuery);
