@@ -9,8 +9,8 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.sas.BlobContainerSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import io.github.amlspark.AzureMLFiles;
-import io.github.amlspark.FileTransfer;
 import io.github.amlspark.NoFilesFoundException;
+import io.github.amlspark.TransferException;
 import io.github.amlspark.TransferReport;
 import io.github.amlspark.harness.Azurite;
 import java.io.ByteArrayOutputStream;
@@ -29,23 +29,19 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Appender;
-import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Filter;
 import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.appender.WriterAppender;
 import org.apache.logging.log4j.core.config.AbstractConfiguration;
 import org.apache.logging.log4j.core.config.AppenderRef;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.spark.SparkFirehoseListener;
 import org.apache.spark.scheduler.SparkListenerEvent;
@@ -74,7 +70,8 @@ import scala.runtime.BoxedUnit;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecretLeakIT {
-  private static final Pattern SIG = Pattern.compile("(?i)sig(=|%3d)([^&\\s\"'\\\\]+)");
+  /** A SAS signature: its first 6 characters, then the rest. */
+  private static final Pattern SIG = Pattern.compile("(?i)(sig(?:=|%3d))([^&\\s\"'\\\\]{1,6})([^&\\s\"'\\\\]*)");
   /** Loggers raised to ALL; everything else is captured from DEBUG (Spark at TRACE is only noise). */
   private static final List<String> LOUD = List.of("io.github.amlspark", "com.azure", "com.microsoft.aad");
 
@@ -85,7 +82,6 @@ class SecretLeakIT {
   private final List<String> secrets = new ArrayList<>(List.of(Azurite.ACCOUNT_KEY,
       URLEncoder.encode(Azurite.ACCOUNT_KEY, StandardCharsets.UTF_8), Azurite.ACCOUNT_KEY.substring(0, 16),
       StaticTokenCredential.TOKEN));
-  private final Set<String> loggersSeen = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
   void runEverythingWhileCapturing() throws Exception {
@@ -93,20 +89,16 @@ class SecretLeakIT {
     // Seeding uses the test's own key client: done before capturing, so only the connector is watched.
     BlobContainerClient keyContainer = seeded("leakkey");
     BlobContainerClient sasContainer = seeded("leaksas");
-    String sas = sasContainer.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(1),
-        new BlobContainerSasPermission().setReadPermission(true).setListPermission(true)
-            .setCreatePermission(true).setWritePermission(true)));
-    Matcher m = SIG.matcher(sas);
-    assertTrue(m.find(), "the SAS has a signature");
-    secrets.add(m.group(2));
-    secrets.add(URLDecoder.decode(m.group(2), StandardCharsets.UTF_8));
     String keyDs = unique("leakkey");
     String sasDs = unique("leaksas");
+    String noReadDs = unique("leaknoread");
     String forbiddenDs = unique("leak403");
     arm.datastore(keyDs, "AzureBlob", Azurite.ACCOUNT, keyContainer.getBlobContainerName(), "AccountKey",
         "{\"secretsType\": \"AccountKey\", \"key\": \"" + Azurite.ACCOUNT_KEY + "\"}");
-    arm.datastore(sasDs, "AzureBlob", Azurite.ACCOUNT, sasContainer.getBlobContainerName(), "Sas",
-        "{\"secretsType\": \"Sas\", \"sasToken\": \"?" + sas + "\"}");
+    sasDatastore(sasDs, sasContainer, new BlobContainerSasPermission().setReadPermission(true)
+        .setListPermission(true).setCreatePermission(true).setWritePermission(true));
+    // A SAS that may list but not read: each file fails, in the driver's download and in Spark's tasks.
+    sasDatastore(noReadDs, sasContainer, new BlobContainerSasPermission().setListPermission(true));
     arm.server().stubFor(ArmStub.getDatastore(forbiddenDs).willReturn(ArmStub.error(403, "AuthorizationFailed",
         "The client does not have authorization to perform action.")));
     Path config = arm.workspaceConfig(dir.resolve("cfg"));
@@ -118,10 +110,14 @@ class SecretLeakIT {
       @Override
       public void onEvent(SparkListenerEvent event) {
         events.add(event.toString());
-        events.add(JsonProtocol.sparkEventToJsonString(event));
+        try {
+          events.add(JsonProtocol.sparkEventToJsonString(event));
+        } catch (RuntimeException e) {
+          events.add("UNSERIALIZED " + event.getClass().getName() + ": " + e);
+        }
       }
     };
-    StringBuilder log = new StringBuilder();
+    StringWriter log = new StringWriter();
     Runnable stopCapture = captureLogs(log);
     spark.sparkContext().addSparkListener(listener);
     try {
@@ -132,14 +128,9 @@ class SecretLeakIT {
         assertEquals(1, down.transferred());
         TransferReport up = files.uploadToDatastore(ds, src.toString(), "up");
         assertEquals(1, up.transferred());
-        for (TransferReport r : List.of(down, up)) {
-          add("toString", r.toString());
-          add("toString", r.summary());
-          r.files().forEach(f -> add("toString", f.toString()));
-        }
-        Dataset<Row> df = spark.read().format("azureml").option("workspaceConfig", config.toString())
-            .option("credentialProvider", StaticTokenCredential.class.getName())
-            .option("datastore", ds).option("prefix", "a").load().select("path", "content");
+        addReport(down);
+        addReport(up);
+        Dataset<Row> df = read(config, ds);
         assertEquals(1, df.collectAsList().size());
         plans(df).forEach(p -> add("explain", p));
         StructType schema = new StructType().add("path", DataTypes.StringType)
@@ -149,17 +140,20 @@ class SecretLeakIT {
             .option("credentialProvider", StaticTokenCredential.class.getName())
             .option("datastore", ds).option("path", "w").mode("append").save();
       }
-      // Failures: ARM refuses the lookup (through the API and through Spark), and a prefix matching nothing.
+      // Failures: ARM refuses the lookup (through the API and through Spark), a prefix matching nothing, and
+      // storage refusing every read (a FAILED file in the report, a failed task in Spark).
       addThrown(assertThrows(Exception.class,
           () -> files.downloadFromDatastore(forbiddenDs, "", dir.resolve("x").toString())));
-      addThrown(assertThrows(Exception.class, () -> spark.read().format("azureml")
-          .option("workspaceConfig", config.toString())
-          .option("credentialProvider", StaticTokenCredential.class.getName())
-          .option("datastore", forbiddenDs).load().collectAsList()));
+      addThrown(assertThrows(Exception.class, () -> read(config, forbiddenDs).collectAsList()));
       for (String ds : List.of(keyDs, sasDs)) {
         addThrown(assertThrows(NoFilesFoundException.class,
             () -> files.downloadFromDatastore(ds, "nothing-here/", dir.resolve("y").toString())));
       }
+      TransferException noRead = assertThrows(TransferException.class,
+          () -> files.downloadFromDatastore(noReadDs, "a", dir.resolve("z").toString()));
+      addThrown(noRead);
+      addReport(noRead.report());
+      addThrown(assertThrows(Exception.class, () -> read(config, noReadDs).collectAsList()));
       // The event log and the UI see what the listener bus delivers: let it drain first.
       spark.sparkContext().listenerBus().waitUntilEmpty(30_000);
     } finally {
@@ -167,11 +161,10 @@ class SecretLeakIT {
       stopCapture.run();
     }
     add("logs", log.toString());
-    synchronized (events) {
-      events.forEach(e -> add("events", e));
+    captured.put("events", new ArrayList<>(events));
+    for (BlobContainerClient c : List.of(keyContainer, sasContainer)) {
+      assertEquals("w", c.getBlobClient("w/w.txt").downloadContent().toString(), "the write happened");
     }
-    assertEquals("w", keyContainer.getBlobClient("w/w.txt").downloadContent().toString(), "the write happened");
-    assertEquals("w", sasContainer.getBlobClient("w/w.txt").downloadContent().toString(), "the write happened");
   }
 
   @AfterAll
@@ -182,9 +175,9 @@ class SecretLeakIT {
   @Test
   void logsAtEveryLevelShowNoSecret() {
     String logs = String.join("\n", texts("logs"));
-    // Not vacuous: the connector's own INFO line and azure-core's verbose lines were captured.
-    assertTrue(logs.contains("Upload to datastore"), "the connector's log was captured");
-    assertTrue(loggersSeen.stream().anyMatch(n -> n.startsWith("com.azure")), "azure logs: " + loggersSeen);
+    // Not vacuous: the connector's own INFO line was captured, and so were DEBUG lines.
+    assertTrue(logs.contains("INFO io.github.amlspark.spark.write.AzureMLWrite"), "the connector's INFO line");
+    assertTrue(logs.contains("\nDEBUG "), "DEBUG lines were captured");
     assertNoSecret("logs");
   }
 
@@ -193,6 +186,7 @@ class SecretLeakIT {
     String all = String.join("\n", texts("exceptions"));
     assertTrue(all.contains("403") && all.contains("AuthorizationFailed"), "the ARM failure was captured");
     assertTrue(all.contains("nothing-here/"), "the NoFilesFound failure was captured");
+    assertTrue(all.contains("AuthorizationPermissionMismatch"), "storage's refusal was captured");
     assertNoSecret("exceptions");
   }
 
@@ -213,7 +207,8 @@ class SecretLeakIT {
     String all = String.join("\n", texts("events"));
     assertTrue(all.contains("SparkListenerSQLExecutionStart") && all.contains("azureml"),
         "the SQL executions' events (with their plans) were captured");
-    assertTrue(all.contains("SparkListenerJobStart") && all.contains("SparkListenerTaskEnd"), "jobs ran");
+    assertTrue(all.contains("SparkListenerJobStart") && all.contains("ExceptionFailure"), "jobs ran, one failed");
+    assertTrue(!all.contains("UNSERIALIZED"), "every event has its event-log JSON");
     assertNoSecret("events");
   }
 
@@ -238,6 +233,29 @@ class SecretLeakIT {
     StringWriter trace = new StringWriter();
     e.printStackTrace(new PrintWriter(trace));
     add("exceptions", trace.toString());
+  }
+
+  private void addReport(TransferReport r) {
+    add("toString", r.toString());
+    add("toString", r.summary());
+    r.files().forEach(f -> add("toString", f.toString()));
+  }
+
+  private static Dataset<Row> read(Path config, String ds) {
+    return TestEnvironment.spark().read().format("azureml").option("workspaceConfig", config.toString())
+        .option("credentialProvider", StaticTokenCredential.class.getName())
+        .option("datastore", ds).option("prefix", "a").load().select("path", "content");
+  }
+
+  /** Serves a SAS datastore whose token (generated here, before capturing) has these permissions. */
+  private void sasDatastore(String ds, BlobContainerClient c, BlobContainerSasPermission permissions) {
+    String sas = c.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(1), permissions));
+    Matcher m = SIG.matcher(sas);
+    assertTrue(m.find(), "the SAS has a signature");
+    secrets.add(m.group(2) + m.group(3));
+    secrets.add(URLDecoder.decode(m.group(2) + m.group(3), StandardCharsets.UTF_8));
+    arm.datastore(ds, "AzureBlob", Azurite.ACCOUNT, c.getBlobContainerName(), "Sas",
+        "{\"secretsType\": \"Sas\", \"sasToken\": \"?" + sas + "\"}");
   }
 
   private static String unique(String hint) {
@@ -277,62 +295,55 @@ class SecretLeakIT {
    *
    * @return what restores the configuration
    */
-  private Runnable captureLogs(StringBuilder sink) {
+  private static Runnable captureLogs(StringWriter sink) {
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
     Configuration cfg = ctx.getConfiguration();
     PatternLayout layout = PatternLayout.newBuilder().withConfiguration(cfg)
         .withPattern("%p %c [%t] %X %m%n%xEx").build();
-    Appender capture = new AbstractAppender("secret-leak-capture", null, layout, false, Property.EMPTY_ARRAY) {
-      @Override
-      public void append(LogEvent event) {
-        loggersSeen.add(event.getLoggerName());
-        String line = layout.toSerializable(event);
-        synchronized (sink) {
-          sink.append(line);
-        }
-      }
-    };
+    Appender capture = WriterAppender.newBuilder().setName("secret-leak-capture").setLayout(layout)
+        .setTarget(sink).build();
     capture.start();
     cfg.addAppender(capture);
     LoggerConfig root = cfg.getRootLogger();
     Level rootLevel = root.getLevel();
-    Map<String, Appender> rootAppenders = new HashMap<>(root.getAppenders());
-    Map<String, AppenderRef> refs = new HashMap<>();
-    root.getAppenderRefs().forEach(r -> refs.put(r.getRef(), r));
-    Function<String, Level> refLevel = n -> refs.get(n) == null ? null : refs.get(n).getLevel();
-    rootAppenders.forEach((name, a) -> {
-      root.removeAppender(name);
-      Level before = refLevel.apply(name);
-      root.addAppender(a, before == null ? rootLevel : before, refs.get(name) == null ? null
-          : refs.get(name).getFilter());
-    });
+    record Ref(Appender appender, Level level, Filter filter) {
+    }
+    Map<String, AppenderRef> declared = new HashMap<>();
+    root.getAppenderRefs().forEach(r -> declared.put(r.getRef(), r));
+    List<Ref> before = root.getAppenders().values().stream().map(a -> declared.containsKey(a.getName())
+        ? new Ref(a, declared.get(a.getName()).getLevel(), declared.get(a.getName()).getFilter())
+        : new Ref(a, null, null)).toList();
+    for (Ref r : before) { // the console keeps printing only what it printed before
+      root.removeAppender(r.appender().getName());
+      root.addAppender(r.appender(), r.level() == null ? rootLevel : r.level(), r.filter());
+    }
     root.addAppender(capture, null, null);
     root.setLevel(Level.DEBUG);
-    Map<String, Level> previous = new HashMap<>();
+    Map<String, Level> previous = new HashMap<>(); // null: the logger was not configured
     for (String name : LOUD) {
       LoggerConfig existing = cfg.getLoggers().get(name);
-      if (existing != null) {
-        previous.put(name, existing.getLevel());
-        existing.setLevel(Level.ALL);
-      } else {
+      previous.put(name, existing == null ? null : existing.getLevel());
+      if (existing == null) {
         cfg.addLogger(name, new LoggerConfig(name, Level.ALL, true));
+      } else {
+        existing.setLevel(Level.ALL);
       }
     }
     ctx.updateLoggers();
     return () -> {
-      for (String name : LOUD) {
-        if (previous.containsKey(name)) {
-          cfg.getLoggers().get(name).setLevel(previous.get(name));
-        } else {
+      previous.forEach((name, level) -> {
+        if (level == null) {
           cfg.removeLogger(name);
+        } else {
+          cfg.getLoggers().get(name).setLevel(level);
         }
-      }
+      });
       root.setLevel(rootLevel);
       root.removeAppender(capture.getName());
-      rootAppenders.forEach((name, a) -> {
-        root.removeAppender(name);
-        root.addAppender(a, refLevel.apply(name), refs.get(name) == null ? null : refs.get(name).getFilter());
-      });
+      for (Ref r : before) {
+        root.removeAppender(r.appender().getName());
+        root.addAppender(r.appender(), r.level(), r.filter());
+      }
       if (cfg instanceof AbstractConfiguration ac) {
         ac.removeAppender(capture.getName());
       }
@@ -343,23 +354,23 @@ class SecretLeakIT {
 
   // ----- search -----
 
-  /** Fails naming each text of {@code source} that shows a secret, with a masked excerpt around the hit. */
+  /** Fails naming each text of {@code source} that shows a secret, with a masked excerpt around each hit. */
   private void assertNoSecret(String source) {
     List<String> leaks = new ArrayList<>();
     for (String text : texts(source)) {
+      String masked = mask(text);
       for (String secret : secrets) {
-        int at = text.indexOf(secret);
-        if (at >= 0) {
-          leaks.add(source + " shows " + secret.substring(0, 6) + "...: " + excerpt(text, at, secret.length()));
+        if (text.contains(secret)) {
+          leaks.add(source + " shows " + secret.substring(0, 6) + "...: "
+              + excerpt(masked, masked.indexOf(secret.substring(0, 6) + "***")));
         }
       }
-      Matcher sig = SIG.matcher(text);
+      Matcher sig = SIG.matcher(masked);
       if (sig.find()) {
-        leaks.add(source + " shows a SAS signature: " + excerpt(text, sig.start(), sig.end() - sig.start()));
+        leaks.add(source + " shows a SAS signature: " + excerpt(masked, sig.start()));
       }
-      int bearer = text.indexOf("Bearer ");
-      if (bearer >= 0) {
-        leaks.add(source + " shows a bearer token: " + excerpt(text, bearer, 7));
+      if (text.contains("Bearer ")) {
+        leaks.add(source + " shows a bearer token: " + excerpt(masked, masked.indexOf("Bearer ")));
       }
     }
     if (!leaks.isEmpty()) {
@@ -367,15 +378,20 @@ class SecretLeakIT {
     }
   }
 
-  /** @return up to 160 characters around a hit, every known secret and signature cut to its first 6 */
-  private String excerpt(String text, int at, int length) {
-    String s = text.substring(Math.max(0, at - 160), Math.min(text.length(), at + length + 160));
-    for (String secret : secrets) {
+  /** @return the text with every known secret, signature and bearer token cut to its first 6 characters */
+  private String mask(String text) {
+    String s = text;
+    // Longest first, so that the whole key is cut before its first 16 characters are.
+    for (String secret : secrets.stream().sorted((a, b) -> b.length() - a.length()).toList()) {
       s = s.replace(secret, secret.substring(0, 6) + "***");
     }
-    Matcher m = Pattern.compile("(?i)(sig(?:=|%3d))([^&\\s\"'\\\\]{0,6})[^&\\s\"'\\\\]*").matcher(s);
-    s = m.replaceAll("$1$2***");
-    s = s.replaceAll("Bearer (\\S{0,6})\\S*", "Bearer $1***");
-    return "\u00bb" + s.replace("\n", "\u23ce") + "\u00ab";
+    s = SIG.matcher(s).replaceAll("$1$2***");
+    return s.replaceAll("Bearer (\\S{0,6})\\S*", "Bearer $1***");
+  }
+
+  /** @return up to 160 characters either side of a hit in a masked text, on one line */
+  private static String excerpt(String masked, int at) {
+    return "\u00bb" + masked.substring(Math.max(0, at - 160), Math.min(masked.length(), Math.max(0, at) + 160))
+        .replace("\n", "\u23ce") + "\u00ab";
   }
 }
