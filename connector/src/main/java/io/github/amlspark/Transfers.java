@@ -76,7 +76,7 @@ final class Transfers {
           SasIssuer.upload(overwrite), ReadConf.sasTtl(OptionLookup.of(Map.of(), sparkConf())));
       UploadJob job = new UploadJob(spark);
       ProgressDisplay display = options.showProgress()
-          ? new ProgressDisplay("Uploading", job.progress(), listing.items().size(),
+          ? new ProgressDisplay(spark.sparkContext(), "Uploading", job.progress(), listing.items().size(),
               listing.items().stream().mapToLong(UploadItem::length).sum())
           : null;
       try {
@@ -191,7 +191,7 @@ final class Transfers {
           + ".");
     }
     ProgressDisplay display = options.showProgress()
-        ? new ProgressDisplay("Downloading", scan.progress(), plan.files().size(), plan.totalBytes())
+        ? new ProgressDisplay(spark.sparkContext(), "Downloading", scan.progress(), plan.files().size(), plan.totalBytes())
         : null;
     List<Row> collected;
     try {

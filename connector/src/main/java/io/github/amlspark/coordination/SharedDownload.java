@@ -75,15 +75,20 @@ public final class SharedDownload {
    * @return the report of the transfer this caller ran or waited for
    */
   public TransferReport run(Function<Boolean, TransferReport> download) {
-    long arrived = System.currentTimeMillis();
+    long arrived = nowMicros();
     ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile, f -> new ReentrantLock());
-    jvmLock.lock();
+    // Only a caller that had to wait shares another's report; one that finds the lock free downloads.
+    boolean waited = !jvmLock.tryLock();
+    if (waited) {
+      jvmLock.lock();
+    }
     try {
       Files.createDirectories(lockFile.getParent());
       try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock lock = channel.lock()) {
-        Recorded done = readReport();
-        if (done != null && done.finishedAt() >= arrived) {
+          Held lock = lock(channel)) {
+        waited |= lock.waited();
+        Recorded done = waited ? readReport() : null;
+        if (done != null && done.finishedAt() > arrived) {
           LOGGER.info("The same download into this folder was running on this machine; using its report.");
           return done.report();
         }
@@ -110,7 +115,25 @@ public final class SharedDownload {
     }
   }
 
-  /** A finished download's report and when it finished. */
+  /** The OS lock, and whether another process held it when asked. */
+  private record Held(FileLock lock, boolean waited) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      lock.release();
+    }
+  }
+
+  private static Held lock(FileChannel channel) throws IOException {
+    FileLock free = channel.tryLock();
+    return free != null ? new Held(free, false) : new Held(channel.lock(), true);
+  }
+
+  private static long nowMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+
+  /** A finished download's report and when it finished (epoch microseconds). */
   private record Recorded(TransferReport report, long finishedAt) {
   }
 
@@ -135,7 +158,7 @@ public final class SharedDownload {
   private void writeReport(TransferReport report) throws IOException {
     Path temp = reportFile.resolveSibling(reportFile.getFileName() + ".tmp");
     try (OutputStream out = Files.newOutputStream(temp); ObjectOutputStream objects = new ObjectOutputStream(out)) {
-      objects.writeLong(System.currentTimeMillis());
+      objects.writeLong(nowMicros());
       objects.writeLong(report.elapsed().toNanos());
       objects.writeInt(report.files().size());
       for (FileTransfer f : report.files()) {

@@ -1,5 +1,7 @@
 package io.github.amlspark.progress;
 
+import java.io.PrintStream;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -7,50 +9,89 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.spark.SparkContext;
 
 /**
- * A progress bar on the driver's terminal (bytes done of total, throughput, ETA, files done of total),
- * fed by the read's accumulators as tasks report back. A skipped file counts as done, bytes and all.
+ * Progress on the driver's stderr, fed by executors while their tasks run ({@link LiveProgress}): on a
+ * terminal, a live bar (bytes done of total, throughput, ETA, files done of total); otherwise (a log file,
+ * a notebook, CI) a plain line every few seconds and a last one at the end. A skipped file counts as done,
+ * bytes and all.
+ *
+ * <p>{@code -Damlspark.progress=terminal|plain} overrides the terminal detection, and
+ * {@code -Damlspark.progress.intervalMillis} the plain lines' interval (default 5000).
  */
 public final class ProgressDisplay implements AutoCloseable {
   private static final long MIB = 1024L * 1024;
 
-  private final ProgressBar bar;
-  private final TaskProgress progress;
+  private final SparkContext context;
+  private final LiveProgress live;
+  private final String task;
   private final long totalFiles;
+  private final long totalBytes;
+  private final ProgressBar bar;
+  private final PrintStream plain;
+  private final long startNanos = System.nanoTime();
   private final ScheduledExecutorService ticker;
 
   /**
+   * @param context the driver's Spark context, whose listener bus carries the executors' heartbeats
    * @param task what is being done, e.g. "Downloading"
-   * @param progress the read's counters
+   * @param progress the transfer's counters
    * @param totalFiles files to transfer
    * @param totalBytes bytes to transfer
    */
-  public ProgressDisplay(String task, TaskProgress progress, long totalFiles, long totalBytes) {
-    this.progress = progress;
+  public ProgressDisplay(SparkContext context, String task, TaskProgress progress, long totalFiles,
+      long totalBytes) {
+    this.context = context;
+    this.live = new LiveProgress(progress);
+    this.task = task;
     this.totalFiles = totalFiles;
+    this.totalBytes = totalBytes;
+    context.addSparkListener(live);
+    boolean terminal = switch (System.getProperty("amlspark.progress", "auto")) {
+      case "terminal" -> true;
+      case "plain" -> false;
+      default -> System.console() != null;
+    };
     // Through System.err as it is now, so that a redirected stderr (notebooks, embedding apps) gets it.
-    this.bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(totalBytes)
+    this.bar = terminal ? new ProgressBarBuilder().setTaskName(task).setInitialMax(totalBytes)
         .setUnit(" MiB", MIB).showSpeed().setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err))
-        .build();
+        .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null;
+    this.plain = terminal ? null : System.err;
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "amlspark-progress");
       t.setDaemon(true);
       return t;
     });
-    ticker.scheduleAtFixedRate(this::refresh, 0, 250, TimeUnit.MILLISECONDS);
+    long interval = terminal ? 250 : Long.getLong("amlspark.progress.intervalMillis", 5000);
+    ticker.scheduleAtFixedRate(this::refresh, interval, interval, TimeUnit.MILLISECONDS);
   }
 
   private void refresh() {
-    bar.stepTo(progress.bytes().value());
-    bar.setExtraMessage(" " + progress.files().value() + "/" + totalFiles + " files");
+    long files = Math.min(live.files(), totalFiles);
+    long bytes = Math.min(live.bytes(), totalBytes);
+    if (bar != null) {
+      bar.stepTo(bytes);
+      bar.setExtraMessage(" " + files + "/" + totalFiles + " files");
+      return;
+    }
+    double seconds = Math.max((System.nanoTime() - startNanos) / 1e9, 1e-3);
+    double rate = bytes / seconds;
+    String eta = rate <= 0 || bytes >= totalBytes ? "" : String.format(Locale.ROOT, ", ETA %ds",
+        Math.round((totalBytes - bytes) / rate));
+    plain.printf(Locale.ROOT, "%s: %d%% (%.1f of %.1f MiB), %d/%d files, %.1f MiB/s%s%n", task,
+        totalBytes == 0 ? 100 : bytes * 100 / totalBytes, bytes / (double) MIB, totalBytes / (double) MIB,
+        files, totalFiles, rate / MIB, eta);
+    plain.flush();
   }
 
   @Override
   public void close() {
     ticker.shutdownNow();
+    context.removeSparkListener(live);
     refresh();
-    bar.close();
+    if (bar != null) {
+      bar.close();
+    }
   }
 }

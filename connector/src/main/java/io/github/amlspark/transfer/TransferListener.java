@@ -8,6 +8,33 @@ public interface TransferListener {
   TransferListener NONE = new TransferListener() {
   };
 
+  /**
+   * @param first hears first
+   * @param second hears second
+   * @return a listener that tells both
+   */
+  static TransferListener both(TransferListener first, TransferListener second) {
+    return new TransferListener() {
+      @Override
+      public void bytesTransferred(long count) {
+        first.bytesTransferred(count);
+        second.bytesTransferred(count);
+      }
+
+      @Override
+      public void retried() {
+        first.retried();
+        second.retried();
+      }
+
+      @Override
+      public void fileDone(FileTransfer result) {
+        first.fileDone(result);
+        second.fileDone(result);
+      }
+    };
+  }
+
   /** @param count bytes that just reached their destination */
   default void bytesTransferred(long count) {
   }

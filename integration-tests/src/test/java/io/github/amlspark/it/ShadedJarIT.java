@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ShadedJarIT {
   /** Relocated third-party packages, as resource paths: none may remain at their original place. */
   private static final List<String> RELOCATED = List.of("com/fasterxml/jackson/", "me/tongfei/",
-      "org/jline/");
+      "org/jline/", "picocli/");
 
   @TempDir
   Path dir;

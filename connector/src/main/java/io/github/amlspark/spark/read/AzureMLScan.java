@@ -21,6 +21,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import io.github.amlspark.spark.TransferMetrics;
+import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -131,6 +133,11 @@ public final class AzureMLScan implements Scan, Batch {
     } catch (IOException e) {
       throw new UncheckedIOException("Output folder " + folder + " could not be created: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public CustomMetric[] supportedCustomMetrics() {
+    return TransferMetrics.supported();
   }
 
   @Override

@@ -9,7 +9,10 @@ import io.github.amlspark.transfer.TransferPipeline;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import io.github.amlspark.spark.TransferMetrics;
+import io.github.amlspark.transfer.TransferListener;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -21,6 +24,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 final class ContentPartitionReader implements PartitionReader<InternalRow> {
   private final String[] fields;
   private final TaskProgress.Listener listener;
+  private final TransferMetrics metrics = new TransferMetrics();
   private final Iterator<BlobEntry> files;
   private final TransferPipeline<byte[]> contents;
   private BlobEntry current;
@@ -33,7 +37,8 @@ final class ContentPartitionReader implements PartitionReader<InternalRow> {
     List<BlobEntry> blobs = partition.files();
     this.files = blobs.iterator();
     this.contents = Arrays.asList(fields).contains("content")
-        ? new ContentReader(new AzureRangeSource(partition.access()), settings, listener)
+        ? new ContentReader(new AzureRangeSource(partition.access()), settings,
+            TransferListener.both(listener, metrics))
             .read(blobs)
         : null;
   }
@@ -69,6 +74,11 @@ final class ContentPartitionReader implements PartitionReader<InternalRow> {
       default:
         throw new IllegalStateException("Unknown column " + field);
     }
+  }
+
+  @Override
+  public CustomTaskMetric[] currentMetricsValues() {
+    return metrics.values();
   }
 
   @Override

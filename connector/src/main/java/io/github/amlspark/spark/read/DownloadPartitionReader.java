@@ -9,7 +9,10 @@ import io.github.amlspark.transfer.OutputFolder;
 import io.github.amlspark.transfer.TransferPipeline;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
+import io.github.amlspark.spark.TransferMetrics;
+import io.github.amlspark.transfer.TransferListener;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -18,6 +21,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 final class DownloadPartitionReader implements PartitionReader<InternalRow> {
   private final String[] fields;
   private final TaskProgress.Listener listener;
+  private final TransferMetrics metrics = new TransferMetrics();
   private final TransferPipeline<FileTransfer> results;
   private FileTransfer current;
 
@@ -27,7 +31,7 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
     this.listener = listener;
     OutputFolder output = OutputFolder.open(settings.outputFolder(), conf);
     this.results = new DownloadEngine(new AzureRangeSource(partition.access()), output, settings,
-        listener).download(partition.files());
+        TransferListener.both(listener, metrics)).download(partition.files());
   }
 
   @Override
@@ -64,6 +68,11 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
       default:
         throw new IllegalStateException("Unknown column " + field);
     }
+  }
+
+  @Override
+  public CustomTaskMetric[] currentMetricsValues() {
+    return metrics.values();
   }
 
   @Override

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import io.github.amlspark.spark.TransferMetrics;
+import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.write.BatchWrite;
 import org.apache.spark.sql.connector.write.DataWriterFactory;
 import org.apache.spark.sql.connector.write.PhysicalWriteInfo;
@@ -44,6 +46,11 @@ final class AzureMLWrite implements Write, BatchWrite {
   public String description() {
     return "azureml[datastore=" + request.datastore() + ", path=" + request.remotePath() + ", overwrite="
         + request.overwrite().optionValue() + "]";
+  }
+
+  @Override
+  public CustomMetric[] supportedCustomMetrics() {
+    return TransferMetrics.supported();
   }
 
   @Override

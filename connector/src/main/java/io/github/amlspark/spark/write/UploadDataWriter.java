@@ -3,11 +3,12 @@ package io.github.amlspark.spark.write;
 import io.github.amlspark.FileTransfer;
 import io.github.amlspark.TransferStatus;
 import io.github.amlspark.storage.BlobUploader;
-import io.github.amlspark.transfer.TransferListener;
 import io.github.amlspark.transfer.UploadItem;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import io.github.amlspark.spark.TransferMetrics;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.write.DataWriter;
 import org.apache.spark.sql.connector.write.WriterCommitMessage;
 
@@ -20,6 +21,7 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
   private final UploadWriterFactory spec;
   private final int partitionId;
   private final long taskId;
+  private final TransferMetrics metrics = new TransferMetrics();
   private final FileUploads uploads;
 
   UploadDataWriter(UploadWriterFactory spec, int partitionId, long taskId) {
@@ -27,7 +29,7 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
     this.partitionId = partitionId;
     this.taskId = taskId;
     this.uploads = new FileUploads(spec.access(), spec.overwrite(), spec.validateChecksum(), spec.concurrency(),
-        TransferListener.NONE);
+        metrics);
   }
 
   @Override
@@ -64,6 +66,11 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
   @Override
   public WriterCommitMessage commit() throws IOException {
     return new UploadCommitMessage(partitionId, taskId, uploads.results());
+  }
+
+  @Override
+  public CustomTaskMetric[] currentMetricsValues() {
+    return metrics.values();
   }
 
   @Override

@@ -1,0 +1,56 @@
+package io.github.amlspark.progress;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.apache.spark.scheduler.AccumulableInfo;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import scala.Tuple4;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
+
+/**
+ * A transfer's progress while its tasks run: the accumulators' merged values (finished tasks) plus what
+ * running tasks reported in their executors' heartbeats ({@code spark.executor.heartbeatInterval}), so a
+ * progress display moves before any task finishes.
+ */
+final class LiveProgress extends SparkListener {
+  private final TaskProgress progress;
+  // Per running task: its latest reported files and bytes.
+  private final ConcurrentMap<Long, long[]> running = new ConcurrentHashMap<>();
+
+  LiveProgress(TaskProgress progress) {
+    this.progress = progress;
+  }
+
+  @Override
+  public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
+    for (Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task
+        : JavaConverters.seqAsJavaList(update.accumUpdates())) {
+      long taskId = (Long) task._1();
+      for (AccumulableInfo info : JavaConverters.seqAsJavaList(task._4())) {
+        int slot = info.id() == progress.files().id() ? 0 : info.id() == progress.bytes().id() ? 1 : -1;
+        if (slot >= 0 && info.update().isDefined() && info.update().get() instanceof Long value) {
+          running.computeIfAbsent(taskId, id -> new long[2])[slot] = value;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void onTaskEnd(SparkListenerTaskEnd end) {
+    // Its final counts are in the accumulators now.
+    running.remove(end.taskInfo().taskId());
+  }
+
+  /** @return files done, finished tasks and running ones together */
+  long files() {
+    return progress.files().value() + running.values().stream().mapToLong(c -> c[0]).sum();
+  }
+
+  /** @return bytes done, finished tasks and running ones together */
+  long bytes() {
+    return progress.bytes().value() + running.values().stream().mapToLong(c -> c[1]).sum();
+  }
+}

@@ -1,0 +1,162 @@
+package io.github.amlspark.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.storage.blob.BlobContainerClient;
+import io.github.amlspark.harness.Azurite;
+import io.github.amlspark.harness.LocalWorkspace;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line, run as a process (the shaded jar's main class) against Azurite. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliIT {
+  private static final String MAIN = "io.github.amlspark.cli.AmlSparkCli";
+
+  @TempDir
+  static Path dir;
+  BlobContainerClient container;
+  Path config;
+
+  /** What a run of the command printed, and its exit code. */
+  record Result(int exit, String out, String err) {
+  }
+
+  @BeforeAll
+  void seed() {
+    container = TestEnvironment.newContainer("cli");
+    TestEnvironment.put(container, "ExperimentRun/dcid.cli_run/outputs/metrics.json", bytes("{\"acc\": 0.9}"));
+    TestEnvironment.put(container, "ExperimentRun/dcid.cli_run/outputs/checkpoints/best.ckpt", bytes("weights"));
+    TestEnvironment.put(container, "data/a.txt", bytes("alpha"));
+    TestEnvironment.put(container, "data/sub/b.txt", bytes("beta"));
+    String url = TestEnvironment.azurite().accountUrl();
+    config = new LocalWorkspace()
+        .withKeyDatastore("ds", url, container.getBlobContainerName(), Azurite.ACCOUNT_KEY)
+        .withKeyDatastore("workspaceartifactstore", url, container.getBlobContainerName(), Azurite.ACCOUNT_KEY)
+        .writeTo(dir.resolve("cfg/config.json"));
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private Result run(String... args) throws IOException, InterruptedException {
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
+        command.add(arg);
+      }
+    }
+    command.addAll(List.of("-Xmx768m", "-Damlspark.progress=plain", "-cp", classPath, MAIN));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
+        .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    if (!p.waitFor(180, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("amlspark did not finish: " + Files.readString(err));
+    }
+    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  @Test
+  void helpListsTheSubcommandsAndEachHasItsOwn() throws Exception {
+    Result top = run("--help");
+    assertEquals(0, top.exit(), top.err());
+    for (String sub : List.of("download-run", "download-checkpoints", "download-datastore", "upload", "ls")) {
+      assertTrue(top.out().contains(sub), top.out());
+    }
+    Result sub = run("download-run", "--help");
+    assertEquals(0, sub.exit(), sub.err());
+    for (String flag : List.of("--run-id", "--prefix", "--output", "--overwrite", "--[no-]validate-checksum",
+        "--workspace-config", "--[no-]progress", "--master")) {
+      assertTrue(sub.out().contains(flag), flag + " in " + sub.out());
+    }
+  }
+
+  @Test
+  void downloadRunAndCheckpointsLandRelativeToTheRunAndPrintASummary() throws Exception {
+    Path out = dir.resolve("run-out");
+    Result r = run("download-run", "--run-id", "cli_run", "--output", out.toString(), "--workspace-config",
+        config.toString(), "--master", "local[2]");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("transferred=2 skipped=0 failed=0"), r.out());
+    assertTrue(r.out().contains("throughput="), r.out());
+    assertEquals("{\"acc\": 0.9}", Files.readString(out.resolve("outputs/metrics.json")));
+    assertTrue(r.err().contains("Downloading: 100%"), "plain progress lines on stderr: " + r.err());
+
+    Path ck = dir.resolve("ck-out");
+    Result c = run("download-checkpoints", "--run-id", "exp:cli_run", "--output", ck.toString(),
+        "--workspace-config", config.toString(), "--no-progress");
+    assertEquals(0, c.exit(), c.err());
+    assertTrue(c.out().contains("transferred=1"), c.out());
+    assertEquals("weights", Files.readString(ck.resolve("outputs/checkpoints/best.ckpt")));
+    assertFalse(c.err().contains("Downloading"), "--no-progress: " + c.err());
+  }
+
+  @Test
+  void downloadDatastoreHonoursOverwriteAndUploadWritesBlobs() throws Exception {
+    Path out = dir.resolve("ds-out");
+    String[] download = {"download-datastore", "--datastore", "ds", "--prefix", "data/", "--output",
+        out.toString(), "--workspace-config", config.toString(), "--no-progress"};
+    Result first = run(download);
+    assertEquals(0, first.exit(), first.err());
+    assertTrue(first.out().contains("transferred=2"), first.out());
+    assertEquals("beta", Files.readString(out.resolve("data/sub/b.txt")));
+    Result again = run(download);
+    assertTrue(again.out().contains("transferred=0 skipped=2"), "overwrite defaults to false: " + again.out());
+
+    Path src = Files.createDirectories(dir.resolve("up/src"));
+    Files.writeString(src.resolve("u.txt"), "uploaded");
+    Result up = run("upload", "--datastore", "ds", "--source", src.toString(), "--remote-path", "from-cli",
+        "--workspace-config", config.toString(), "--overwrite", "ifDifferent", "--validate-checksum");
+    assertEquals(0, up.exit(), up.err());
+    assertTrue(up.out().contains("transferred=1"), up.out());
+    assertEquals("uploaded", container.getBlobClient("from-cli/u.txt").downloadContent().toString());
+  }
+
+  @Test
+  void lsListsSizesAndMd5sOfADatastoreOrARun() throws Exception {
+    Result ds = run("ls", "--datastore", "ds", "--prefix", "data/", "--workspace-config", config.toString());
+    assertEquals(0, ds.exit(), ds.err());
+    assertTrue(ds.out().matches("(?s).*\\s5\\s+[0-9a-f]{32}\\s+data/a\\.txt.*"), ds.out());
+    assertTrue(ds.out().contains("2 files, 9 bytes"), ds.out());
+    Result run = run("ls", "--run-id", "cli_run", "--workspace-config", config.toString());
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("outputs/checkpoints/best.ckpt"), run.out());
+  }
+
+  @Test
+  void failuresExitNonZeroWithAOneLineReason() throws Exception {
+    Result unknown = run("download-datastore", "--datastore", "nosuch", "--output", dir.resolve("x").toString(),
+        "--workspace-config", config.toString());
+    assertEquals(1, unknown.exit(), unknown.err());
+    List<String> reason = unknown.err().lines().filter(l -> l.startsWith("amlspark: ")).toList();
+    assertEquals(1, reason.size(), unknown.err());
+    assertTrue(reason.get(0).contains("Datastore 'nosuch' was not found") && reason.get(0).contains("ds"),
+        reason.get(0));
+
+    Result usage = run("download-run", "--run-id", "cli_run");
+    assertEquals(2, usage.exit(), usage.err());
+    assertTrue(usage.err().contains("--output"), usage.err());
+
+    Result both = run("ls", "--datastore", "ds", "--run-id", "r", "--workspace-config", config.toString());
+    assertEquals(2, both.exit(), both.err());
+  }
+}
