@@ -68,8 +68,13 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
     return new UploadCommitMessage(partitionId, taskId, uploads.results());
   }
 
+  /**
+   * Spark reads a writer's metrics every 100 rows and once more just before {@link #commit()}, not after
+   * it: so the uploads in flight are let finish first, or the UI would miss the task's last files.
+   */
   @Override
   public CustomTaskMetric[] currentMetricsValues() {
+    uploads.awaitAll();
     return metrics.values();
   }
 

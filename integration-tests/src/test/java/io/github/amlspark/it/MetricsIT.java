@@ -1,0 +1,107 @@
+package io.github.amlspark.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.storage.blob.BlobContainerClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.QueryExecution;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.QueryExecutionListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.collection.JavaConverters;
+
+/** DSv2 custom metrics, as the Spark UI's SQL tab shows them, read back from the executed plans. */
+class MetricsIT {
+  @TempDir
+  Path dir;
+  private final SparkSession spark = TestEnvironment.spark();
+
+  /** @return every metric of every node of the plan, by name (summed over nodes) */
+  private static Map<String, Long> metrics(SparkPlan plan) {
+    Map<String, Long> all = new java.util.HashMap<>();
+    List<SparkPlan> nodes = new ArrayList<>(List.of(plan));
+    while (!nodes.isEmpty()) {
+      SparkPlan node = nodes.remove(0);
+      for (Map.Entry<String, SQLMetric> m : JavaConverters.mapAsJavaMap(node.metrics()).entrySet()) {
+        all.merge(m.getKey(), m.getValue().value(), Long::sum);
+      }
+      nodes.addAll(JavaConverters.seqAsJavaList(node.children()));
+      if (node instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec adaptive) {
+        nodes.add(adaptive.executedPlan());
+      }
+    }
+    return all;
+  }
+
+  @Test
+  void aDownloadReportsFilesBytesAndSkipsInItsPlan() throws Exception {
+    BlobContainerClient c = TestEnvironment.newContainer("metrics");
+    TestEnvironment.put(c, "m/1.txt", "one".getBytes(StandardCharsets.UTF_8));
+    TestEnvironment.put(c, "m/2.txt", "two!".getBytes(StandardCharsets.UTF_8));
+    Path config = TestEnvironment.workspaceConfig(dir.resolve("cfg"), "ds", c);
+    Files.createDirectories(dir.resolve("out/m"));
+    Files.writeString(dir.resolve("out/m/2.txt"), "kept");
+
+    Dataset<Row> download = spark.read().format("azureml").option("workspaceConfig", config.toString())
+        .option("datastore", "ds").option("outputFolder", dir.resolve("out").toString()).load();
+    assertEquals(2, download.collectAsList().size());
+
+    Map<String, Long> m = metrics(download.queryExecution().executedPlan());
+    assertEquals(1L, m.get("filesTransferred"), m.toString());
+    assertEquals(1L, m.get("filesSkipped"), m.toString());
+    assertEquals(0L, m.get("filesFailed"), m.toString());
+    assertEquals(3L, m.get("bytesTransferred"), m.toString());
+    assertEquals(0L, m.get("checksumFailures"), m.toString());
+    assertNotNull(m.get("retries"), m.toString());
+  }
+
+  @Test
+  void aWriteReportsItsFilesAndBytesInItsPlan() throws Exception {
+    BlobContainerClient c = TestEnvironment.newContainer("wmetrics");
+    Path config = TestEnvironment.workspaceConfig(dir.resolve("cfg"), "ds", c);
+    AtomicReference<QueryExecution> written = new AtomicReference<>();
+    QueryExecutionListener listener = new QueryExecutionListener() {
+      @Override
+      public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
+        if (qe.executedPlan().toString().contains("azureml")) {
+          written.set(qe);
+        }
+      }
+
+      @Override
+      public void onFailure(String funcName, QueryExecution qe, Exception exception) {
+      }
+    };
+    spark.listenerManager().register(listener);
+    try {
+      StructType schema = new StructType().add("path", DataTypes.StringType).add("content", DataTypes.BinaryType);
+      spark.createDataFrame(List.of(RowFactory.create("a.bin", new byte[] {1, 2, 3}),
+          RowFactory.create("b.bin", new byte[] {4, 5})), schema).write().format("azureml")
+          .option("workspaceConfig", config.toString()).option("datastore", "ds").mode("append").save();
+      spark.sparkContext().listenerBus().waitUntilEmpty(30_000);
+    } finally {
+      spark.listenerManager().unregister(listener);
+    }
+    assertNotNull(written.get(), "the write's execution was seen");
+    Map<String, Long> m = metrics(written.get().executedPlan());
+    assertEquals(2L, m.get("filesTransferred"), m.toString());
+    assertEquals(5L, m.get("bytesTransferred"), m.toString());
+    assertTrue(m.containsKey("checksumFailures"), m.toString());
+  }
+}
