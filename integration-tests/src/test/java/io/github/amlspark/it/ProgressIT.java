@@ -40,6 +40,7 @@ class ProgressIT {
   private static final String PROGRESS_DONE = "=== amlspark-it: progress download done ===";
   private static final String SKIPPED_DONE = "=== amlspark-it: skipping download done ===";
   private static final String UPLOAD_DONE = "=== amlspark-it: upload done ===";
+  private static final String TERMINAL_DONE = "=== amlspark-it: terminal download done ===";
 
   @TempDir
   static Path dir;
@@ -75,8 +76,10 @@ class ProgressIT {
    * @param progress its stderr during the download with showProgress=true
    * @param skipping its stderr during the same download again (every file SKIPPED), showProgress=true
    * @param upload its stderr during the upload of the downloaded folder, showProgress=true
+   * @param terminal its stderr during a download with the progress forced into terminal mode
    */
-  private record ChildRun(String stdout, String quiet, String progress, String skipping, String upload) {
+  private record ChildRun(String stdout, String quiet, String progress, String skipping, String upload,
+      String terminal) {
   }
 
   /** Runs {@link Child} once per class: a quiet download, then one with the progress bar. */
@@ -109,12 +112,15 @@ class ProgressIT {
     int progressEnd = stderr.indexOf(PROGRESS_DONE);
     int skippedEnd = stderr.indexOf(SKIPPED_DONE);
     int uploadEnd = stderr.indexOf(UPLOAD_DONE);
-    assertTrue(quietEnd >= 0 && progressEnd > quietEnd && skippedEnd > progressEnd && uploadEnd > skippedEnd,
+    int terminalEnd = stderr.indexOf(TERMINAL_DONE);
+    assertTrue(quietEnd >= 0 && progressEnd > quietEnd && skippedEnd > progressEnd && uploadEnd > skippedEnd
+        && terminalEnd > uploadEnd,
         stderr);
     childRun = new ChildRun(stdout, stderr.substring(0, quietEnd),
         stderr.substring(quietEnd + QUIET_DONE.length(), progressEnd),
         stderr.substring(progressEnd + PROGRESS_DONE.length(), skippedEnd),
-        stderr.substring(skippedEnd + SKIPPED_DONE.length(), uploadEnd));
+        stderr.substring(skippedEnd + SKIPPED_DONE.length(), uploadEnd),
+        stderr.substring(uploadEnd + UPLOAD_DONE.length(), terminalEnd));
     return childRun;
   }
 
@@ -162,6 +168,21 @@ class ProgressIT {
   }
 
   @Test
+  void offATerminalProgressIsPlainLinesAndOnATerminalABarRedrawnInPlace() throws Exception {
+    ChildRun run = childRun();
+    // The child's stderr is a file: plain lines, each complete, no carriage returns.
+    assertFalse(run.progress().contains("\r"), run.progress());
+    assertTrue(run.progress().lines().anyMatch(l -> l.startsWith("Downloading: 100% (") && l.contains(" 3/3 files")
+        && l.contains("MiB/s")), run.progress());
+    // Forced into terminal mode: the bar library's in-place redraws.
+    assertTrue(run.stdout().contains("terminal transferred=3"), run.stdout());
+    assertTrue(run.terminal().contains("\r"), "redrawn in place: " + run.terminal());
+    assertTrue(run.terminal().contains("Downloading 100%") && run.terminal().contains("3/3 files"),
+        run.terminal());
+    assertFalse(run.terminal().contains("Downloading: "), "no plain lines: " + run.terminal());
+  }
+
+  @Test
   void anUploadShowsItsBarWithFileCountAndEndsFull() throws Exception {
     ChildRun run = childRun();
     assertTrue(run.stdout().contains("upload transferred=3"), run.stdout());
@@ -205,6 +226,74 @@ class ProgressIT {
         System.out.flush();
         System.err.println(UPLOAD_DONE);
         System.err.flush();
+        System.setProperty("amlspark.progress", "terminal");
+        TransferReport terminal = files.downloadFromDatastore("ds", args[1], args[3] + "-terminal", false, true);
+        System.out.println("terminal transferred=" + terminal.transferred());
+        System.out.flush();
+        System.err.println(TERMINAL_DONE);
+        System.err.flush();
+      } finally {
+        spark.stop();
+      }
+      System.exit(0);
+    }
+  }
+
+  // ----- in a child JVM: progress while a task is still running -----
+
+  @Test
+  void progressMovesWhileTheOnlyTaskIsStillRunning() throws Exception {
+    BlobContainerClient slow = TestEnvironment.newContainer("live");
+    int count = 16;
+    for (int i = 0; i < count; i++) {
+      TestEnvironment.put(slow, "live/" + i + ".bin", random(1000, i));
+    }
+    try (BlobProxy proxy = new BlobProxy(TestEnvironment.azurite().accountUrl())) {
+      proxy.delayBlobGets(200);
+      Path liveConfig = TestEnvironment.workspaceConfig(dir.resolve("live-cfg"), "ds", slow,
+          proxy.accountUrl(io.github.amlspark.harness.Azurite.ACCOUNT));
+      String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
+          command.add(arg);
+        }
+      }
+      command.addAll(List.of("-Damlspark.progress=plain", "-Damlspark.progress.intervalMillis=100", "-cp",
+          classPath, LiveChild.class.getName(), liveConfig.toString(), dir.resolve("live-out").toString()));
+      Path err = dir.resolve("live.err");
+      Process p = new ProcessBuilder(command).redirectOutput(dir.resolve("live.out").toFile())
+          .redirectError(err.toFile()).start();
+      assertTrue(p.waitFor(180, TimeUnit.SECONDS), "child finished");
+      String stderr = Files.readString(err);
+      assertEquals(0, p.exitValue(), stderr);
+      // One task fetches the files one at a time: counts between none and all can only have come from
+      // the running task's heartbeats.
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)/" + count + " files").matcher(stderr);
+      List<Integer> seen = new ArrayList<>();
+      while (m.find()) {
+        seen.add(Integer.parseInt(m.group(1)));
+      }
+      assertTrue(seen.stream().anyMatch(n -> n > 0 && n < count), "intermediate progress: " + seen);
+      assertEquals(count, seen.get(seen.size() - 1), stderr);
+    }
+  }
+
+  /** Downloads through one task with one request in flight, progress lines every 100 ms. */
+  static final class LiveChild {
+    private LiveChild() {
+    }
+
+    public static void main(String[] args) {
+      SparkSession spark = SparkSession.builder().master("local[1]").appName("amlspark-it-live")
+          .config("spark.ui.enabled", "false").config("spark.executor.heartbeatInterval", "200ms")
+          .config("spark.azureml.transferConcurrency", "1").config("spark.azureml.maxPartitionBytes", "1000000000")
+          .getOrCreate();
+      try {
+        TransferReport report = AzureMLFiles.builder().spark(spark).workspaceConfig(args[0]).build()
+            .downloadFromDatastore("ds", "live/", args[1], false, true);
+        System.out.println("live transferred=" + report.transferred());
       } finally {
         spark.stop();
       }
