@@ -17,17 +17,21 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The main job on the embedded default: Azurite plus local Spark, no Azure account. Starts the emulator,
- * seeds a few files into the datastores of {@code conf/workspace-azurite.json}, downloads them through
- * Spark and prints the transfer reports. Run it with {@code bin/demo}.
+ * seeds a sample run (outputs, logs, checkpoints) and a few datastore files into the datastores of
+ * {@code conf/workspace-azurite.json}, downloads the run's files and checkpoints and the datastore files
+ * through Spark, uploads a folder back, and prints the transfer reports. Run it with
+ * {@code bin/amlspark demo}.
  */
 public final class Demo {
   private static final int AZURITE_PORT = 10000;
+  private static final String RUN = "demo_run_1";
 
   private Demo() {
   }
 
   /**
-   * @param args optional: the output folder (default {@code demo-output})
+   * @param args optional: the output folder (default {@code demo-output}); its {@code run/},
+   *     {@code checkpoints/} and {@code data/} folders receive the downloads
    * @throws Exception when the demo cannot run
    */
   public static void main(String[] args) throws Exception {
@@ -40,24 +44,35 @@ public final class Demo {
           .config("spark.ui.enabled", "false").getOrCreate();
       AzureMLFiles files = AzureMLFiles.builder().spark(spark).workspaceConfig(config.toString()).build();
 
-      System.out.println("\n== Files under foo/ in datastore workspaceblobstore (spark.read, listing only)");
-      spark.read().format("azureml").option("workspaceConfig", config.toString())
-          .option("datastore", "workspaceblobstore").option("prefix", "foo/").load()
-          .select("path", "length", "contentMd5").show(false);
+      System.out.println("\n== Files of run " + RUN + " (spark.read, listing only: no content is fetched)");
+      spark.read().format("azureml").option("workspaceConfig", config.toString()).option("runId", RUN).load()
+          .select("path", "length", "contentMd5").orderBy("path").show(false);
 
-      System.out.println("== downloadFromDatastore(\"workspaceblobstore\", \"foo/bar\", \"" + output + "\")");
-      TransferReport report = files.downloadFromDatastore("workspaceblobstore", "foo/bar", output.toString());
-      report.toDataFrame().select("path", "file", "length", "status").show(false);
-      System.out.println(report.summary());
+      System.out.println("== downloadFilesFromRunId(\"" + RUN + "\", \"" + output.resolve("run") + "\")");
+      TransferReport run = files.downloadFilesFromRunId(RUN, output.resolve("run").toString());
+      run.toDataFrame().select("path", "file", "length", "status").orderBy("path").show(false);
+      System.out.println(run.summary());
 
-      System.out.println("\n== The same again: existing files are skipped (overwrite=false)");
-      System.out.println(files.downloadFromDatastore("workspaceblobstore", "foo/bar", output.toString()).summary());
+      System.out.println("\n== downloadCheckpointsFromRunId: outputs/checkpoints, every byte checked against its MD5,"
+          + " with a progress bar");
+      TransferReport checkpoints = files.downloadCheckpointsFromRunId(RUN, output.resolve("checkpoints").toString(),
+          TransferOptions.defaults().showProgress(true));
+      checkpoints.toDataFrame().select("path", "length", "contentMd5", "status", "checksumVerified").show(false);
+      System.out.println(checkpoints.summary());
 
-      System.out.println("\n== A 64 MiB checkpoint with validateChecksum=true and a progress bar");
-      TransferReport checked = files.downloadFromDatastore("workspaceblobstore", "checkpoints/", output.toString(),
-          TransferOptions.defaults().validateChecksum(true).showProgress(true));
-      checked.toDataFrame().select("path", "length", "contentMd5", "status", "checksumVerified").show(false);
-      System.out.println(checked.summary());
+      System.out.println("\n== downloadFromDatastore(\"workspaceblobstore\", \"foo/bar\", ...), then again: "
+          + "existing files are skipped");
+      System.out.println(files.downloadFromDatastore("workspaceblobstore", "foo/bar", output.resolve("data").toString())
+          .summary());
+      System.out.println(files.downloadFromDatastore("workspaceblobstore", "foo/bar", output.resolve("data").toString())
+          .summary());
+
+      System.out.println("\n== uploadToDatastore: the run's outputs back to workspaceblobstore under uploads/"
+          + RUN);
+      TransferReport upload = files.uploadToDatastore("workspaceblobstore",
+          output.resolve("run/outputs").toString(), "uploads/" + RUN);
+      upload.toDataFrame().select("path", "length", "contentMd5", "status").orderBy("path").show(false);
+      System.out.println(upload.summary());
       System.out.println("\nDownloaded into " + output);
       spark.stop();
     }
@@ -86,13 +101,19 @@ public final class Demo {
     BlobServiceClient service = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
         .buildClient();
     BlobContainerClient data = service.createBlobContainer("data");
-    service.createBlobContainer("azureml");
+    BlobContainerClient artifacts = service.createBlobContainer("azureml");
     data.getBlobClient("foo/bar/1.txt").upload(BinaryData.fromString("first file\n"));
     data.getBlobClient("foo/bar/2.txt").upload(BinaryData.fromString("second file\n"));
     data.getBlobClient("foo/bar/nested/3.csv").upload(BinaryData.fromString("a,b\n1,2\n"));
     data.getBlobClient("foo/other.txt").upload(BinaryData.fromBytes("not under foo/bar\n".getBytes(StandardCharsets.UTF_8)));
+    String root = "ExperimentRun/dcid." + RUN + "/";
+    artifacts.getBlobClient(root + "outputs/metrics.json").upload(BinaryData.fromString("{\"accuracy\": 0.93}\n"));
+    artifacts.getBlobClient(root + "outputs/predictions.csv").upload(BinaryData.fromString("id,label\n1,cat\n2,dog\n"));
+    artifacts.getBlobClient(root + "logs/std_log.txt").upload(BinaryData.fromString("epoch 10 done\n"));
     byte[] checkpoint = new byte[64 * 1024 * 1024];
     new Random(42).nextBytes(checkpoint);
-    data.getBlobClient("checkpoints/epoch_10.ckpt").upload(BinaryData.fromBytes(checkpoint));
+    artifacts.getBlobClient(root + "outputs/checkpoints/epoch_10.ckpt").upload(BinaryData.fromBytes(checkpoint));
+    artifacts.getBlobClient(root + "outputs/checkpoints/best.ckpt")
+        .upload(BinaryData.fromBytes(java.util.Arrays.copyOf(checkpoint, 8 * 1024 * 1024)));
   }
 }
