@@ -59,17 +59,13 @@ public final class WorkspaceLocator {
     List<String> tried = new ArrayList<>();
     Workspace job = fromEnv("AZUREML_ARM_SUBSCRIPTION", "AZUREML_ARM_RESOURCEGROUP",
         "AZUREML_ARM_WORKSPACE_NAME", tried);
+    Path found = findConfigFile();
     if (job != null) {
-      return new ResolvedWorkspace(job, null, "the Azure ML job's environment", credential);
+      return new ResolvedWorkspace(job, configFor(job, found), "the Azure ML job's environment", credential);
     }
-    for (Path dir = workingDir; dir != null; dir = dir.getParent()) {
-      for (String sub : CONFIG_SUBFOLDERS) {
-        Path candidate = dir.resolve(sub).resolve(CONFIG_FILE);
-        if (Files.isRegularFile(candidate)) {
-          WorkspaceConfig config = WorkspaceConfig.load(candidate);
-          return new ResolvedWorkspace(config.workspace(), config, "workspace config " + candidate, credential);
-        }
-      }
+    if (found != null) {
+      WorkspaceConfig config = WorkspaceConfig.load(found);
+      return new ResolvedWorkspace(config.workspace(), config, "workspace config " + found, credential);
     }
     tried.add(CONFIG_FILE + " (also .azureml/ and aml_config/) in " + workingDir + " and its parents");
     Workspace himl = fromEnv("HIML_SUBSCRIPTION_ID", "HIML_RESOURCE_GROUP", "HIML_WORKSPACE_NAME", tried);
@@ -80,6 +76,36 @@ public final class WorkspaceLocator {
         + String.join("; ", tried) + ". Give one with the 'workspaceConfig' option (or "
         + "AzureMLFiles.builder().workspaceConfig(...)), the options 'subscriptionId', 'resourceGroup' "
         + "and 'workspaceName', or put the workspace's config.json in the working directory.");
+  }
+
+  /** @return the nearest config.json in the working folder or a parent (or their subfolders), or null */
+  private Path findConfigFile() {
+    for (Path dir = workingDir; dir != null; dir = dir.getParent()) {
+      for (String sub : CONFIG_SUBFOLDERS) {
+        Path candidate = dir.resolve(sub).resolve(CONFIG_FILE);
+        if (Files.isRegularFile(candidate)) {
+          return candidate;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A config file for the same workspace still contributes its endpoints and inline datastores (a job in
+   * a sovereign cloud, a private endpoint); one for another workspace is ignored.
+   */
+  private static WorkspaceConfig configFor(Workspace workspace, Path file) {
+    if (file == null) {
+      return null;
+    }
+    try {
+      WorkspaceConfig config = WorkspaceConfig.load(file);
+      return sameWorkspace(config.workspace(), workspace) ? config : null;
+    } catch (WorkspaceNotFoundException unusable) {
+      // The environment named the workspace; a broken file for some workspace does not stop the job.
+      return null;
+    }
   }
 
   private static <T> Supplier<T> memoize(Supplier<T> supplier) {

@@ -98,6 +98,17 @@ class WorkspaceLocatorTest {
   }
 
   @Test
+  void aConfigForTheJobsOwnWorkspaceStillContributesItsEndpoints() throws IOException {
+    env.putAll(ARM_ENV);
+    Files.writeString(workingDir.resolve("config.json"), "{\"subscription_id\": \"arm-sub\", "
+        + "\"resource_group\": \"arm-rg\", \"workspace_name\": \"arm-ws\", "
+        + "\"arm_endpoint\": \"https://management.chinacloudapi.cn\"}");
+    ResolvedWorkspace found = locator().locate(WorkspaceRequest.discover());
+    assertEquals("the Azure ML job's environment", found.foundBy());
+    assertEquals("https://management.chinacloudapi.cn", found.armEndpoint());
+  }
+
+  @Test
   void incompleteJobEnvironmentIsIgnored() throws IOException {
     env.put("AZUREML_ARM_SUBSCRIPTION", "arm-sub");
     env.put("AZUREML_ARM_RESOURCEGROUP", "arm-rg");

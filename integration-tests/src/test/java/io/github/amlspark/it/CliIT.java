@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.azure.storage.blob.BlobContainerClient;
 import io.github.amlspark.harness.Azurite;
 import io.github.amlspark.harness.LocalWorkspace;
-import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -24,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line, run as a process (the shaded jar's main class) against Azurite. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CliIT {
-  private static final String MAIN = "io.github.amlspark.cli.AmlSparkCli";
-
   @TempDir
   static Path dir;
   BlobContainerClient container;
@@ -54,25 +49,8 @@ class CliIT {
   }
 
   private Result run(String... args) throws IOException, InterruptedException {
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
-        command.add(arg);
-      }
-    }
-    command.addAll(List.of("-Xmx768m", "-Damlspark.progress=plain", "-cp", classPath, MAIN));
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
-        .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    if (!p.waitFor(180, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("amlspark did not finish: " + Files.readString(err));
-    }
-    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    CliProcess.Result r = CliProcess.run(dir, Map.of(), args);
+    return new Result(r.exit(), r.out(), r.err());
   }
 
   @Test

@@ -13,6 +13,10 @@ import io.github.amlspark.WorkspaceNotFoundException;
 import io.github.amlspark.harness.Azurite;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
@@ -77,6 +81,57 @@ class WorkspaceDiscoveryIT {
       assertEquals(1, rows);
       arm.server().verify(1, getRequestedFor(urlPathEqualTo(ArmStub.datastorePath(ds)))
           .withHeader("Authorization", equalTo("Bearer " + StaticTokenCredential.TOKEN)));
+    }
+  }
+
+  /** Environment variables that would change discovery, removed so that each run sees only its own. */
+  private static Map<String, String> cleanEnv() {
+    Map<String, String> env = new HashMap<>();
+    for (String v : List.of("AZUREML_ARM_SUBSCRIPTION", "AZUREML_ARM_RESOURCEGROUP", "AZUREML_ARM_WORKSPACE_NAME",
+        "HIML_SUBSCRIPTION_ID", "HIML_RESOURCE_GROUP", "HIML_WORKSPACE_NAME", "HIML_SERVICE_PRINCIPAL_ID",
+        "HIML_TENANT_ID", "HIML_SERVICE_PRINCIPAL_PASSWORD")) {
+      env.put(v, null);
+    }
+    return env;
+  }
+
+  @Test
+  void aProcessFindsTheConfigInAParentsAzuremlFolderAndTheJobsEnvironmentNamesTheWorkspace() throws Exception {
+    BlobContainerClient c = seeded();
+    try (ArmStub arm = new ArmStub()) {
+      String ds = "cwdds" + UUID.randomUUID().toString().substring(0, 8);
+      arm.datastore(ds, "AzureBlob", "devstoreaccount1", c.getBlobContainerName(), "AccountKey",
+          "{\"secretsType\": \"AccountKey\", \"key\": \"" + Azurite.ACCOUNT_KEY + "\"}");
+      Path project = dir.resolve("project");
+      arm.workspaceConfig(project.resolve(".azureml"));
+      Path sub = Files.createDirectories(project.resolve("src/deep"));
+      Map<String, String> env = cleanEnv();
+      // Spark reads spark.* system properties into its conf: the session entry names the credential.
+      env.put("JDK_JAVA_OPTIONS", "-Dspark.azureml.credentialProvider=" + StaticTokenCredential.class.getName());
+
+      CliProcess.Result fromParent = CliProcess.run(sub, env, "ls", "--datastore", ds, "--master", "local[1]",
+          "--prefix", "f");
+      assertEquals(0, fromParent.exit(), fromParent.err());
+      assertTrue(fromParent.out().contains("f.txt"), fromParent.out());
+
+      env.put("AZUREML_ARM_SUBSCRIPTION", ArmStub.WORKSPACE.subscriptionId());
+      env.put("AZUREML_ARM_RESOURCEGROUP", ArmStub.WORKSPACE.resourceGroup());
+      env.put("AZUREML_ARM_WORKSPACE_NAME", ArmStub.WORKSPACE.name());
+      CliProcess.Result inJob = CliProcess.run(sub, env, "ls", "--datastore", ds, "--master", "local[1]");
+      assertEquals(0, inJob.exit(), inJob.err());
+      assertTrue(inJob.out().contains("f.txt"), inJob.out());
+    }
+  }
+
+  @Test
+  void aProcessThatFindsNoWorkspaceNamesEveryPlaceItTried() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("nowhere"));
+    CliProcess.Result r = CliProcess.run(empty, cleanEnv(), "ls", "--datastore", "ds");
+    assertEquals(1, r.exit(), r.err());
+    String reason = r.err().lines().filter(l -> l.startsWith("amlspark: ")).findFirst().orElseThrow();
+    for (String place : List.of("AZUREML_ARM_SUBSCRIPTION", "config.json", "nowhere", "HIML_SUBSCRIPTION_ID",
+        "workspaceConfig")) {
+      assertTrue(reason.contains(place), place + " in " + reason);
     }
   }
 
