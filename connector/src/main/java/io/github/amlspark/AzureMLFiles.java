@@ -211,10 +211,10 @@ public final class AzureMLFiles {
 
   /**
    * @param datastoreName the datastore
-   * @param localFolder a local folder
+   * @param localFolder a local folder or Hadoop URI
    * @param remotePath the blob-name prefix to upload under
    * @param overwrite replace existing blobs (true) or skip them (false)
-   * @param showProgress accepted for hi-ml parity; uploads report when done
+   * @param showProgress show a progress bar on the terminal (plain lines when stderr is not one)
    * @return every file's outcome
    */
   public TransferReport uploadToDatastore(String datastoreName, String localFolder, String remotePath,

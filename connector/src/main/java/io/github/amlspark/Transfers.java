@@ -119,10 +119,8 @@ final class Transfers {
   }
 
   private WorkspaceRequest workspaceRequest() {
-    OptionLookup conf = OptionLookup.of(Map.of(), sparkConf());
-    return new WorkspaceRequest(workspace, workspaceConfig != null ? workspaceConfig
-        : conf.get(AmlOptions.WORKSPACE_CONFIG).orElse(null),
-        conf.get(AmlOptions.CREDENTIAL_PROVIDER).orElse(null), credentialHandle);
+    // The same precedence as a read's: what the builder gave, then spark.azureml.* session entries.
+    return ReadConf.workspaceRequest(OptionLookup.of(workspaceOptions(), sparkConf()), null);
   }
 
   private Map<String, String> sparkConf() {

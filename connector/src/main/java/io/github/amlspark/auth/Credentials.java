@@ -65,11 +65,14 @@ public final class Credentials {
     String id = env.apply(SP_ID);
     String tenant = env.apply(SP_TENANT);
     String password = env.apply(SP_PASSWORD);
-    if (isSet(id) || isSet(password)) {
+    if (isSet(id) || isSet(tenant) || isSet(password)) {
       if (!isSet(id) || !isSet(tenant) || !isSet(password)) {
-        throw new IllegalArgumentException("Service principal variables are set only in part: "
-            + SP_ID + ", " + SP_TENANT + " and " + SP_PASSWORD + " must all be set (or none, to use "
-            + "Azure Identity's default chain).");
+        String missing = String.join(", ", java.util.stream.Stream.of(isSet(id) ? null : SP_ID,
+            isSet(tenant) ? null : SP_TENANT, isSet(password) ? null : SP_PASSWORD)
+            .filter(java.util.Objects::nonNull).toList());
+        throw new IllegalArgumentException("Service principal variables are set only in part: " + missing
+            + " missing. Set " + SP_ID + ", " + SP_TENANT + " and " + SP_PASSWORD + " together (or none, "
+            + "to use Azure Identity's default chain).");
       }
       return new NamedCredential(new ClientSecretCredentialBuilder().clientId(id).tenantId(tenant)
           .clientSecret(password).build(), "the service principal " + id + " from " + SP_ID);

@@ -4,14 +4,28 @@ import io.github.amlspark.AzureMLFiles;
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.TransferOptions;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** The flags every transfer subcommand shares, mirroring the Java API's options. */
 final class CommonOptions {
-  @Option(names = "--overwrite", paramLabel = "true|false|ifDifferent",
+  @Option(names = "--overwrite", paramLabel = "true|false|ifDifferent", converter = OverwriteConverter.class,
       description = "What to do with a file that exists at the destination (default: the operation's, as in "
           + "the Java API).")
-  String overwrite;
+  OverwriteMode overwrite;
+
+  /** Parses {@code --overwrite} while the command line is read, so that a bad value is a usage error. */
+  static final class OverwriteConverter implements ITypeConverter<OverwriteMode> {
+    @Override
+    public OverwriteMode convert(String value) {
+      try {
+        return OverwriteMode.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
 
   @Option(names = "--validate-checksum", negatable = true,
       description = "Check every byte against its MD5 (default: on for checkpoints, off otherwise).")
@@ -33,7 +47,7 @@ final class CommonOptions {
   TransferOptions transferOptions() {
     TransferOptions options = TransferOptions.defaults().showProgress(progress);
     if (overwrite != null) {
-      options = options.overwrite(OverwriteMode.parse(overwrite));
+      options = options.overwrite(overwrite);
     }
     if (validateChecksum != null) {
       options = options.validateChecksum(validateChecksum);

@@ -45,7 +45,7 @@ public final class AmlOptions {
   public static final String MAX_PARTITION_BYTES = "maxPartitionBytes";
   /** Estimated cost of opening one file, in bytes, used when packing tasks (default 4 MiB). */
   public static final String OPEN_COST_IN_BYTES = "openCostInBytes";
-  /** Requests in flight per task (default 8). */
+  /** Requests in flight per task (default 16, at most 64). */
   public static final String TRANSFER_CONCURRENCY = "transferConcurrency";
 
   private AmlOptions() {

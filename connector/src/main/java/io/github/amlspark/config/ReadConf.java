@@ -89,7 +89,7 @@ public final class ReadConf {
    * @param uriWorkspace the workspace an azureml URI named, or null
    * @return how to find the workspace: a URI's workspace, else the workspace options, else discovery
    */
-  static WorkspaceRequest workspaceRequest(OptionLookup lookup, Workspace uriWorkspace) {
+  public static WorkspaceRequest workspaceRequest(OptionLookup lookup, Workspace uriWorkspace) {
     Workspace explicit = uriWorkspace;
     String sub = lookup.get(AmlOptions.SUBSCRIPTION_ID).orElse(null);
     String rg = lookup.get(AmlOptions.RESOURCE_GROUP).orElse(null);

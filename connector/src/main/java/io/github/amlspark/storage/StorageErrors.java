@@ -36,9 +36,10 @@ public final class StorageErrors {
     switch (status) {
       case 403:
         if ("AuthorizationPermissionMismatch".equals(errorCode)) {
-          hint = "this identity-based datastore's identity lacks a data role: it needs Storage Blob Data "
-              + "Reader (downloads) or Storage Blob Data Contributor (uploads) on the storage account; "
-              + "Contributor or Owner alone is not enough";
+          hint = "the SAS or identity lacks this permission: for an identity-based or service-principal "
+              + "datastore the identity needs Storage Blob Data Reader (downloads) or Storage Blob Data "
+              + "Contributor (uploads) on the storage account, Contributor or Owner alone is not enough; for "
+              + "a datastore's own SAS, it must allow this operation";
           break;
         }
         hint = "access denied: check the datastore's credential, that its SAS has not expired and allows "

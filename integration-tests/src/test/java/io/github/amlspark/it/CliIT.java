@@ -136,5 +136,10 @@ class CliIT {
 
     Result both = run("ls", "--datastore", "ds", "--run-id", "r", "--workspace-config", config.toString());
     assertEquals(2, both.exit(), both.err());
+
+    Result badValue = run("download-datastore", "--datastore", "ds", "--output", dir.resolve("y").toString(),
+        "--overwrite", "sometimes");
+    assertEquals(2, badValue.exit(), badValue.err());
+    assertTrue(badValue.err().contains("sometimes") || badValue.err().contains("overwrite"), badValue.err());
   }
 }

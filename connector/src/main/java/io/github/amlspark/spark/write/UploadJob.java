@@ -3,6 +3,8 @@ package io.github.amlspark.spark.write;
 import io.github.amlspark.FileTransfer;
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.auth.ContainerAccess;
+import io.github.amlspark.config.AmlOptions;
+import io.github.amlspark.config.OptionLookup;
 import io.github.amlspark.config.ReadConf;
 import io.github.amlspark.planning.PartitionPlanner;
 import io.github.amlspark.progress.TaskProgress;
@@ -10,9 +12,11 @@ import io.github.amlspark.transfer.UploadItem;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.SparkSession;
+import scala.collection.JavaConverters;
 
 /**
  * Uploads listed files on the executors: files packed into tasks by size, as reads are, several files in
@@ -42,12 +46,16 @@ public final class UploadJob {
    */
   public List<FileTransfer> run(ContainerAccess access, List<UploadItem> items, OverwriteMode mode,
       boolean validate) {
+    OptionLookup conf = OptionLookup.of(Map.of(), JavaConverters.mapAsJavaMap(spark.conf().getAll()));
     List<List<UploadItem>> groups = PartitionPlanner.pack(items, UploadItem::length,
-        ReadConf.DEFAULT_MAX_PARTITION_BYTES, ReadConf.DEFAULT_OPEN_COST_IN_BYTES,
+        conf.positiveLong(AmlOptions.MAX_PARTITION_BYTES, ReadConf.DEFAULT_MAX_PARTITION_BYTES),
+        conf.positiveLong(AmlOptions.OPEN_COST_IN_BYTES, ReadConf.DEFAULT_OPEN_COST_IN_BYTES),
         spark.sparkContext().defaultParallelism());
+    int concurrency = conf.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, ReadConf.DEFAULT_CONCURRENCY,
+        ReadConf.MAX_CONCURRENCY);
     return JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(groups, Math.max(1, groups.size()))
-        .flatMap(new UploadTask(access, mode, validate, ReadConf.DEFAULT_CONCURRENCY, SourceFiles.of(spark),
+        .flatMap(new UploadTask(access, mode, validate, concurrency, SourceFiles.of(spark),
             progress))
         .collect();
   }
