@@ -23,6 +23,13 @@ import scala.collection.JavaConverters;
  * flight per task, each task returning its files' outcomes to the driver.
  */
 public final class UploadJob {
+  /**
+   * What one file costs when packing upload tasks, unless {@code openCostInBytes} says otherwise: lower than
+   * a read's 4 MiB, since opening a local file is cheap and each task keeps 16 uploads in flight anyway,
+   * so small files make fewer, larger tasks (less per-task scheduling and deserialization).
+   */
+  static final long UPLOAD_OPEN_COST_IN_BYTES = 512L * 1024;
+
   private final SparkSession spark;
   private final TaskProgress progress;
 
@@ -49,7 +56,7 @@ public final class UploadJob {
     OptionLookup conf = OptionLookup.of(Map.of(), JavaConverters.mapAsJavaMap(spark.conf().getAll()));
     List<List<UploadItem>> groups = PartitionPlanner.pack(items, UploadItem::length,
         conf.positiveLong(AmlOptions.MAX_PARTITION_BYTES, ReadConf.DEFAULT_MAX_PARTITION_BYTES),
-        conf.positiveLong(AmlOptions.OPEN_COST_IN_BYTES, ReadConf.DEFAULT_OPEN_COST_IN_BYTES),
+        conf.positiveLong(AmlOptions.OPEN_COST_IN_BYTES, UPLOAD_OPEN_COST_IN_BYTES),
         spark.sparkContext().defaultParallelism());
     int concurrency = conf.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, ReadConf.DEFAULT_CONCURRENCY,
         ReadConf.MAX_CONCURRENCY);
