@@ -22,13 +22,12 @@ final class CliProcess {
   }
 
   /**
-   * @param workingDir the process's working folder (also where its output is captured)
-   * @param env environment changes: a null value removes the variable
-   * @param args the command line
-   * @return what it printed and its exit code
+   * @param jvmArgs JVM flags for the child
+   * @param mainClass its main class
+   * @return a {@code java} command line on this test run's classpath and module openings, ready for the
+   *     main class's arguments
    */
-  static Result run(Path workingDir, Map<String, String> env, String... args) throws IOException,
-      InterruptedException {
+  static List<String> java(List<String> jvmArgs, String mainClass) {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -37,7 +36,20 @@ final class CliProcess {
         command.add(arg);
       }
     }
-    command.addAll(List.of("-Xmx768m", "-Damlspark.progress=plain", "-cp", classPath, MAIN));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-cp", classPath, mainClass));
+    return command;
+  }
+
+  /**
+   * @param workingDir the process's working folder (also where its output is captured)
+   * @param env environment changes: a null value removes the variable
+   * @param args the command line
+   * @return what it printed and its exit code
+   */
+  static Result run(Path workingDir, Map<String, String> env, String... args) throws IOException,
+      InterruptedException {
+    List<String> command = java(List.of("-Xmx768m", "-Damlspark.progress=plain"), MAIN);
     command.addAll(List.of(args));
     Path out = Files.createTempFile("amlspark-cli", ".out");
     Path err = Files.createTempFile("amlspark-cli", ".err");

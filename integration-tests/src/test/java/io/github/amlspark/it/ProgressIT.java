@@ -252,16 +252,9 @@ class ProgressIT {
       proxy.delayBlobGets(200);
       Path liveConfig = TestEnvironment.workspaceConfig(dir.resolve("live-cfg"), "ds", slow,
           proxy.accountUrl(io.github.amlspark.harness.Azurite.ACCOUNT));
-      String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-        if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
-          command.add(arg);
-        }
-      }
-      command.addAll(List.of("-Damlspark.progress=plain", "-Damlspark.progress.intervalMillis=100", "-cp",
-          classPath, LiveChild.class.getName(), liveConfig.toString(), dir.resolve("live-out").toString()));
+      List<String> command = CliProcess.java(List.of("-Damlspark.progress=plain",
+          "-Damlspark.progress.intervalMillis=100"), LiveChild.class.getName());
+      command.addAll(List.of(liveConfig.toString(), dir.resolve("live-out").toString()));
       Path err = dir.resolve("live.err");
       Process p = new ProcessBuilder(command).redirectOutput(dir.resolve("live.out").toFile())
           .redirectError(err.toFile()).start();
