@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "amlspark", mixinStandardHelpOptions = true, version = "amlspark 0.1.0",
     description = "Move files between Azure Machine Learning and wherever Spark runs.",
+    footer = {"", "From a clone of the repository, 'bin/amlspark demo' runs the main job on the embedded default "
+        + "(the Azurite emulator and local Spark, no Azure account)."},
     subcommands = {Subcommands.DownloadRun.class, Subcommands.DownloadCheckpoints.class,
         Subcommands.DownloadDatastore.class, Subcommands.Upload.class, Subcommands.Ls.class})
 public final class AmlSparkCli implements Runnable {
