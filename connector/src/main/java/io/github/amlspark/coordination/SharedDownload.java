@@ -61,9 +61,14 @@ public final class SharedDownload {
     this.reportFile = stateFolder.resolve(key + ".report");
   }
 
-  /** @return the machine-wide folder for download locks: {@code <java.io.tmpdir>/amlspark-downloads} */
+  /**
+   * @return the machine-wide folder for this user's download locks:
+   *     {@code <java.io.tmpdir>/amlspark-downloads-<user>} (per user, so that one user's lock files never
+   *     stand in another's way)
+   */
   public static Path defaultStateFolder() {
-    return Path.of(System.getProperty("java.io.tmpdir"), "amlspark-downloads");
+    return Path.of(System.getProperty("java.io.tmpdir"),
+        "amlspark-downloads-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_"));
   }
 
   /**
@@ -83,7 +88,14 @@ public final class SharedDownload {
       jvmLock.lock();
     }
     try {
-      Files.createDirectories(lockFile.getParent());
+      try {
+        Files.createDirectories(lockFile.getParent());
+      } catch (IOException e) {
+        // Coordination is an optimisation: without a usable lock folder, this caller downloads alone.
+        LOGGER.warn("The download lock folder {} cannot be used ({}); downloading without coordination.",
+            lockFile.getParent(), e.toString());
+        return download.apply(false);
+      }
       try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           Held lock = lock(channel)) {
         waited |= lock.waited();

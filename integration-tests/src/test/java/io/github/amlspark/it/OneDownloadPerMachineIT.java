@@ -172,12 +172,9 @@ class OneDownloadPerMachineIT {
   }
 
   private static Path startedMark(Path state) throws IOException {
-    Path folder = state.resolve("amlspark-downloads");
-    if (!Files.isDirectory(folder)) {
-      return null;
-    }
-    try (Stream<Path> files = Files.list(folder)) {
-      return files.filter(p -> p.toString().endsWith(".started")).findFirst().orElse(null);
+    try (Stream<Path> files = Files.walk(state, 2)) {
+      return files.filter(p -> p.getParent().getFileName().toString().startsWith("amlspark-downloads-")
+          && p.toString().endsWith(".started")).findFirst().orElse(null);
     }
   }
 
