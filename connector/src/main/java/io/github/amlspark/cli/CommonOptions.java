@@ -1,15 +1,17 @@
 package io.github.amlspark.cli;
 
-import io.github.amlspark.AzureMLFiles;
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.TransferOptions;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 /** The flags every transfer subcommand shares, mirroring the Java API's options. */
 final class CommonOptions {
+  @Mixin
+  SessionOptions session;
+
   @Option(names = "--overwrite", paramLabel = "true|false|ifDifferent", converter = OverwriteConverter.class,
       description = "What to do with a file that exists at the destination (default: the operation's, as in "
           + "the Java API).")
@@ -31,17 +33,9 @@ final class CommonOptions {
       description = "Check every byte against its MD5 (default: on for checkpoints, off otherwise).")
   Boolean validateChecksum;
 
-  @Option(names = "--workspace-config", paramLabel = "FILE",
-      description = "An Azure ML config.json (default: discovery, see docs/configuration.md).")
-  String workspaceConfig;
-
   @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Show progress on stderr: a bar on a terminal, plain lines otherwise (default: on).")
   boolean progress;
-
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master (default: spark-submit's, else local[*]).")
-  String master;
 
   /** @return the options for the Java API, with the operation's defaults where no flag was given */
   TransferOptions transferOptions() {
@@ -53,26 +47,5 @@ final class CommonOptions {
       options = options.validateChecksum(validateChecksum);
     }
     return options;
-  }
-
-  /** @return the Spark session: spark-submit's, or a local one */
-  SparkSession session() {
-    SparkSession.Builder builder = SparkSession.builder().appName("amlspark")
-        .config("spark.ui.showConsoleProgress", "false");
-    if (master != null) {
-      builder.master(master);
-    } else if (System.getProperty("spark.master") == null) {
-      builder.master("local[*]");
-    }
-    return builder.getOrCreate();
-  }
-
-  /** @return the Java API on that session and workspace */
-  AzureMLFiles files(SparkSession spark) {
-    AzureMLFiles.Builder builder = AzureMLFiles.builder().spark(spark);
-    if (workspaceConfig != null) {
-      builder.workspaceConfig(workspaceConfig);
-    }
-    return builder.build();
   }
 }

@@ -99,7 +99,7 @@ final class Subcommands {
     @Option(names = "--prefix", defaultValue = "", description = "Path prefix (default: all).")
     String prefix;
     @Mixin
-    CommonOptions common;
+    SessionOptions common;
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

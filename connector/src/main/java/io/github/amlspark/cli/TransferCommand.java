@@ -29,9 +29,9 @@ abstract class TransferCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = common.session();
+    SparkSession spark = common.session.session();
     try {
-      TransferReport report = run(common.files(spark), common.transferOptions());
+      TransferReport report = run(common.session.files(spark), common.transferOptions());
       spec.commandLine().getOut().println(AmlSparkCli.summary(report));
       spec.commandLine().getOut().flush();
       return 0;
