@@ -4,10 +4,6 @@ import io.github.amlspark.FileTransfer;
 
 /** Hears about a transfer while it runs (metrics, progress). Called from several threads at once. */
 public interface TransferListener {
-  /** A listener that ignores everything. */
-  TransferListener NONE = new TransferListener() {
-  };
-
   /**
    * @param first hears first
    * @param second hears second
