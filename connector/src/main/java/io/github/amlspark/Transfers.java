@@ -6,6 +6,7 @@ import io.github.amlspark.config.AmlOptions;
 import io.github.amlspark.coordination.SharedDownload;
 import io.github.amlspark.config.OptionLookup;
 import io.github.amlspark.config.ReadConf;
+import io.github.amlspark.config.UploadSettings;
 import io.github.amlspark.planning.ReadPlan;
 import io.github.amlspark.progress.ProgressDisplay;
 import io.github.amlspark.spark.AzureMLDataSource;
@@ -70,21 +71,18 @@ final class Transfers {
     if (listing.items().isEmpty() && results.isEmpty()) {
       LOGGER.warn("Local folder {} holds no file to upload; nothing was uploaded.", localFolder);
     } else if (!listing.items().isEmpty()) {
-      ResolvedWorkspace resolved = WorkspaceLocator.ofProcess().locate(workspaceRequest());
+      Map<String, String> sparkConf = sparkConf();
+      UploadSettings settings = UploadSettings.parse(sparkConf);
+      ResolvedWorkspace resolved = WorkspaceLocator.ofProcess().locate(workspaceRequest(sparkConf));
       OverwriteMode overwrite = options.overwriteOr(OverwriteMode.NEVER);
       ContainerAccess access = SasIssuer.issue(DatastoreResolver.resolve(resolved, datastoreName),
-          SasIssuer.upload(overwrite), ReadConf.sasTtl(OptionLookup.of(Map.of(), sparkConf())));
+          SasIssuer.upload(overwrite), settings.sasTtl());
       UploadJob job = new UploadJob(spark);
-      ProgressDisplay display = options.showProgress()
+      try (ProgressDisplay display = options.showProgress()
           ? new ProgressDisplay(spark.sparkContext(), "Uploading", job.progress(), listing.items().size(),
               listing.items().stream().mapToLong(UploadItem::length).sum())
-          : null;
-      try {
-        results.addAll(job.run(access, listing.items(), overwrite, options.validateChecksumOr(false)));
-      } finally {
-        if (display != null) {
-          display.close();
-        }
+          : null) {
+        results.addAll(job.run(access, listing.items(), overwrite, options.validateChecksumOr(false), settings));
       }
     }
     TransferReport report = new TransferReport(results, Duration.ofNanos(System.nanoTime() - start));
@@ -118,9 +116,9 @@ final class Transfers {
     }
   }
 
-  private WorkspaceRequest workspaceRequest() {
+  private WorkspaceRequest workspaceRequest(Map<String, String> sparkConf) {
     // The same precedence as a read's: what the builder gave, then spark.azureml.* session entries.
-    return ReadConf.workspaceRequest(OptionLookup.of(workspaceOptions(), sparkConf()), null);
+    return ReadConf.workspaceRequest(OptionLookup.of(workspaceOptions(), sparkConf), null);
   }
 
   private Map<String, String> sparkConf() {
@@ -188,16 +186,12 @@ final class Transfers {
           + (options.pathGlobFilter() == null ? "" : " and the pathGlobFilter (matched against file names)")
           + ".");
     }
-    ProgressDisplay display = options.showProgress()
-        ? new ProgressDisplay(spark.sparkContext(), "Downloading", scan.progress(), plan.files().size(), plan.totalBytes())
-        : null;
     List<Row> collected;
-    try {
+    try (ProgressDisplay display = options.showProgress()
+        ? new ProgressDisplay(spark.sparkContext(), "Downloading", scan.progress(), plan.files().size(),
+            plan.totalBytes())
+        : null) {
       collected = rows.collectAsList();
-    } finally {
-      if (display != null) {
-        display.close();
-      }
     }
     TransferReport report = new TransferReport(toTransfers(collected),
         Duration.ofNanos(System.nanoTime() - start));
@@ -251,8 +245,7 @@ final class Transfers {
     String message = failures.size() + " of " + report.files().size() + " files failed to " + operation
         + "; the others finished and are in place. First failure: " + first.path() + ": " + first.error()
         + " The exception's report() lists every file.";
-    if (failures.stream().anyMatch(f -> f.error() != null
-        && f.error().startsWith(DownloadEngine.CHECKSUM_MISMATCH))) {
+    if (failures.stream().anyMatch(DownloadEngine::failedChecksum)) {
       throw new ChecksumMismatchException(message, report);
     }
     throw new TransferException(message, report);

@@ -73,7 +73,7 @@ public final class TransferMetrics implements TransferListener {
       case SKIPPED -> skipped.incrementAndGet();
       case FAILED -> {
         failed.incrementAndGet();
-        if (result.error() != null && result.error().startsWith(DownloadEngine.CHECKSUM_MISMATCH)) {
+        if (DownloadEngine.failedChecksum(result)) {
           checksumFailures.incrementAndGet();
         }
       }

@@ -18,6 +18,15 @@ import java.util.concurrent.Semaphore;
 public final class DownloadEngine {
   /** How every checksum failure's error starts, so that callers can tell them from other failures. */
   public static final String CHECKSUM_MISMATCH = "Checksum mismatch";
+
+  /**
+   * @param result a file's outcome
+   * @return whether it FAILED on a checksum mismatch (its error starts with {@link #CHECKSUM_MISMATCH})
+   */
+  public static boolean failedChecksum(FileTransfer result) {
+    return result.status() == TransferStatus.FAILED && result.error() != null
+        && result.error().startsWith(CHECKSUM_MISMATCH);
+  }
   private static final int FILE_ATTEMPTS = 2;
   // Download results are small: let every small blob of the task run ahead.
   private static final int UNBOUNDED = Integer.MAX_VALUE;

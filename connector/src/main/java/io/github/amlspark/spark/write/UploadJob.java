@@ -3,33 +3,22 @@ package io.github.amlspark.spark.write;
 import io.github.amlspark.FileTransfer;
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.auth.ContainerAccess;
-import io.github.amlspark.config.AmlOptions;
-import io.github.amlspark.config.OptionLookup;
-import io.github.amlspark.config.ReadConf;
+import io.github.amlspark.config.UploadSettings;
 import io.github.amlspark.planning.PartitionPlanner;
 import io.github.amlspark.progress.TaskProgress;
 import io.github.amlspark.transfer.UploadItem;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.SparkSession;
-import scala.collection.JavaConverters;
 
 /**
  * Uploads listed files on the executors: files packed into tasks by size, as reads are, several files in
  * flight per task, each task returning its files' outcomes to the driver.
  */
 public final class UploadJob {
-  /**
-   * What one file costs when packing upload tasks, unless {@code openCostInBytes} says otherwise: lower than
-   * a read's 4 MiB, since opening a local file is cheap and each task keeps 16 uploads in flight anyway,
-   * so small files make fewer, larger tasks (less per-task scheduling and deserialization).
-   */
-  static final long UPLOAD_OPEN_COST_IN_BYTES = 512L * 1024;
-
   private final SparkSession spark;
   private final TaskProgress progress;
 
@@ -49,20 +38,16 @@ public final class UploadJob {
    * @param items the files: local paths or Hadoop URIs
    * @param mode what to do with a blob that exists
    * @param validate also send each block's MD5
+   * @param settings packing and files in flight per task
    * @return every file's outcome
    */
   public List<FileTransfer> run(ContainerAccess access, List<UploadItem> items, OverwriteMode mode,
-      boolean validate) {
-    OptionLookup conf = OptionLookup.of(Map.of(), JavaConverters.mapAsJavaMap(spark.conf().getAll()));
+      boolean validate, UploadSettings settings) {
     List<List<UploadItem>> groups = PartitionPlanner.pack(items, UploadItem::length,
-        conf.positiveLong(AmlOptions.MAX_PARTITION_BYTES, ReadConf.DEFAULT_MAX_PARTITION_BYTES),
-        conf.positiveLong(AmlOptions.OPEN_COST_IN_BYTES, UPLOAD_OPEN_COST_IN_BYTES),
-        spark.sparkContext().defaultParallelism());
-    int concurrency = conf.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, ReadConf.DEFAULT_CONCURRENCY,
-        ReadConf.MAX_CONCURRENCY);
+        settings.maxPartitionBytes(), settings.openCostInBytes(), spark.sparkContext().defaultParallelism());
     return JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(groups, Math.max(1, groups.size()))
-        .flatMap(new UploadTask(access, mode, validate, concurrency, SourceFiles.of(spark),
+        .flatMap(new UploadTask(access, mode, validate, settings.concurrency(), SourceFiles.of(spark),
             progress))
         .collect();
   }
