@@ -1,6 +1,6 @@
 package io.github.amlspark.planning;
 
-import io.github.amlspark.storage.BlobEntry;
+import io.github.amlspark.transfer.BlobEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.github.amlspark.planning;
 
 import io.github.amlspark.auth.ContainerAccess;
-import io.github.amlspark.storage.BlobEntry;
+import io.github.amlspark.transfer.BlobEntry;
 import java.util.List;
 
 /**

@@ -3,7 +3,7 @@ package io.github.amlspark.planning;
 import io.github.amlspark.RunNotFoundException;
 import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.config.ReadRequest;
-import io.github.amlspark.storage.BlobEntry;
+import io.github.amlspark.transfer.BlobEntry;
 import io.github.amlspark.storage.BlobLister;
 import io.github.amlspark.storage.SasIssuer;
 import io.github.amlspark.workspace.DatastoreResolver;

@@ -1,5 +1,6 @@
 package io.github.amlspark.storage;
 
+import io.github.amlspark.transfer.BlobEntry;
 import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.transfer.RangeSource;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.github.amlspark.storage;
 
+import io.github.amlspark.transfer.BlobEntry;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobItemProperties;

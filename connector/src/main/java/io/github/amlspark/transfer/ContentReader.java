@@ -1,7 +1,6 @@
 package io.github.amlspark.transfer;
 
 import io.github.amlspark.config.TransferSettings;
-import io.github.amlspark.storage.BlobEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;

@@ -4,7 +4,6 @@ import io.github.amlspark.FileTransfer;
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.TransferStatus;
 import io.github.amlspark.config.TransferSettings;
-import io.github.amlspark.storage.BlobEntry;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Semaphore;

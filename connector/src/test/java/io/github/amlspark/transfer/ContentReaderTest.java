@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.config.TransferSettings;
-import io.github.amlspark.storage.BlobEntry;
 import io.github.amlspark.transfer.TransferTestSupport.RecordingListener;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

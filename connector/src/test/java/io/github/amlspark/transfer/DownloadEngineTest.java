@@ -19,7 +19,6 @@ import io.github.amlspark.FileTransfer;
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.TransferStatus;
 import io.github.amlspark.config.TransferSettings;
-import io.github.amlspark.storage.BlobEntry;
 import io.github.amlspark.transfer.TransferTestSupport.RecordingListener;
 import java.io.IOException;
 import java.nio.file.Files;

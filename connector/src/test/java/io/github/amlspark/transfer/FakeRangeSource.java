@@ -1,6 +1,5 @@
 package io.github.amlspark.transfer;
 
-import io.github.amlspark.storage.BlobEntry;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

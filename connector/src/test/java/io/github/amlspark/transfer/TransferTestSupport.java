@@ -3,7 +3,6 @@ package io.github.amlspark.transfer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.amlspark.FileTransfer;
-import io.github.amlspark.storage.BlobEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import io.github.amlspark.planning.PartitionPlanner;
 import io.github.amlspark.planning.ReadPlan;
 import io.github.amlspark.planning.ReadPlanner;
 import io.github.amlspark.spark.HadoopConf;
-import io.github.amlspark.storage.BlobEntry;
+import io.github.amlspark.transfer.BlobEntry;
 import io.github.amlspark.transfer.ContentReader;
 import io.github.amlspark.transfer.OutputFolder;
 import io.github.amlspark.workspace.WorkspaceLocator;

@@ -1,7 +1,7 @@
 package io.github.amlspark.spark.read;
 
 import io.github.amlspark.auth.ContainerAccess;
-import io.github.amlspark.storage.BlobEntry;
+import io.github.amlspark.transfer.BlobEntry;
 import java.util.List;
 import org.apache.spark.sql.connector.read.InputPartition;
 

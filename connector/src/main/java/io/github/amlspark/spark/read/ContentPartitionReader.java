@@ -3,7 +3,7 @@ package io.github.amlspark.spark.read;
 import io.github.amlspark.progress.TaskProgress;
 import io.github.amlspark.config.TransferSettings;
 import io.github.amlspark.storage.AzureRangeSource;
-import io.github.amlspark.storage.BlobEntry;
+import io.github.amlspark.transfer.BlobEntry;
 import io.github.amlspark.transfer.ContentReader;
 import io.github.amlspark.transfer.TransferPipeline;
 import java.util.Arrays;

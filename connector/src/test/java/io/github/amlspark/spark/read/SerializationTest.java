@@ -10,7 +10,7 @@ import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.auth.SecretString;
 import io.github.amlspark.config.TransferSettings;
 import io.github.amlspark.spark.HadoopConf;
-import io.github.amlspark.storage.BlobEntry;
+import io.github.amlspark.transfer.BlobEntry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

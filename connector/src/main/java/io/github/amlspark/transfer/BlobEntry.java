@@ -1,4 +1,4 @@
-package io.github.amlspark.storage;
+package io.github.amlspark.transfer;
 
 import java.io.Serializable;
 
