@@ -47,6 +47,10 @@ public final class AmlOptions {
   public static final String OPEN_COST_IN_BYTES = "openCostInBytes";
   /** Requests in flight per task (default 16, at most 64). */
   public static final String TRANSFER_CONCURRENCY = "transferConcurrency";
+  /** How long one request keeps being retried (throttling, server errors, broken connections): default 2m. */
+  public static final String RETRY_TIMEOUT = "retryTimeout";
+  /** How long a request waits for its response, or a body for its next bytes, before it is retried: 60s. */
+  public static final String IDLE_TIMEOUT = "idleTimeout";
 
   private AmlOptions() {
   }

@@ -3,6 +3,7 @@ package io.github.amlspark.config;
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.Workspace;
 import io.github.amlspark.workspace.WorkspaceRequest;
+import io.github.amlspark.transfer.RetryPolicy;
 import java.time.Duration;
 import java.util.Map;
 
@@ -76,7 +77,8 @@ public final class ReadConf {
         .orElse(OverwriteMode.NEVER);
     TransferSettings transfer = new TransferSettings(outputFolder, overwrite,
         lookup.bool(AmlOptions.VALIDATE_CHECKSUM, false),
-        lookup.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
+        lookup.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, DEFAULT_CONCURRENCY, MAX_CONCURRENCY),
+        retryPolicy(lookup));
 
     return new ReadRequest(workspaceRequest(lookup, uriWorkspace), datastore, runId,
         prefix == null ? "" : prefix, lookup.get(AmlOptions.PATH_GLOB_FILTER).orElse(null), transfer,
@@ -112,5 +114,17 @@ public final class ReadConf {
    */
   public static Duration sasTtl(OptionLookup lookup) {
     return lookup.duration(AmlOptions.SAS_TTL, DEFAULT_SAS_TTL, Duration.ofMinutes(5), Duration.ofDays(7));
+  }
+
+  /**
+   * @param lookup the options
+   * @return the data path's retry policy, with the {@code retryTimeout} and {@code idleTimeout} asked for
+   */
+  public static RetryPolicy retryPolicy(OptionLookup lookup) {
+    return RetryPolicy.of(
+        lookup.duration(AmlOptions.RETRY_TIMEOUT, RetryPolicy.DEFAULT.budget(), Duration.ofSeconds(1),
+            Duration.ofHours(1)),
+        lookup.duration(AmlOptions.IDLE_TIMEOUT, RetryPolicy.DEFAULT.idleTimeout(), Duration.ofSeconds(1),
+            Duration.ofHours(1)));
   }
 }

@@ -1,6 +1,7 @@
 package io.github.amlspark.config;
 
 import io.github.amlspark.OverwriteMode;
+import io.github.amlspark.transfer.RetryPolicy;
 import java.io.Serializable;
 
 /**
@@ -11,9 +12,10 @@ import java.io.Serializable;
  * @param overwrite what to do with a destination that exists
  * @param validateChecksum whether every byte is checked against its MD5
  * @param concurrency requests in flight per task
+ * @param retry how every request is retried
  */
 public record TransferSettings(String outputFolder, OverwriteMode overwrite, boolean validateChecksum,
-    int concurrency) implements Serializable {
+    int concurrency, RetryPolicy retry) implements Serializable {
 
   /** Largest range that Azure returns a range MD5 for; also the largest blob fetched with one GET. */
   public static final int MD5_RANGE_BYTES = 4 * 1024 * 1024;

@@ -1,5 +1,6 @@
 package io.github.amlspark.config;
 
+import io.github.amlspark.transfer.RetryPolicy;
 import java.time.Duration;
 import java.util.Map;
 
@@ -11,8 +12,10 @@ import java.util.Map;
  * @param openCostInBytes what one file costs when packing
  * @param concurrency files in flight per task
  * @param sasTtl how long the executors' SAS stays valid
+ * @param retry how every request is retried
  */
-public record UploadSettings(long maxPartitionBytes, long openCostInBytes, int concurrency, Duration sasTtl) {
+public record UploadSettings(long maxPartitionBytes, long openCostInBytes, int concurrency, Duration sasTtl,
+    RetryPolicy retry) {
   /**
    * What one file costs when packing upload tasks unless {@code openCostInBytes} says otherwise: lower than
    * a read's 4 MiB, since opening a local file is cheap and each task keeps many uploads in flight anyway,
@@ -31,6 +34,6 @@ public record UploadSettings(long maxPartitionBytes, long openCostInBytes, int c
         conf.positiveLong(AmlOptions.MAX_PARTITION_BYTES, ReadConf.DEFAULT_MAX_PARTITION_BYTES),
         conf.positiveLong(AmlOptions.OPEN_COST_IN_BYTES, DEFAULT_OPEN_COST_IN_BYTES),
         conf.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, ReadConf.DEFAULT_CONCURRENCY, ReadConf.MAX_CONCURRENCY),
-        ReadConf.sasTtl(conf));
+        ReadConf.sasTtl(conf), ReadConf.retryPolicy(conf));
   }
 }

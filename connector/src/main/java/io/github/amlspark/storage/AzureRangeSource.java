@@ -1,36 +1,46 @@
 package io.github.amlspark.storage;
 
-import io.github.amlspark.transfer.BlobEntry;
 import io.github.amlspark.auth.ContainerAccess;
+import io.github.amlspark.transfer.BlobEntry;
 import io.github.amlspark.transfer.RangeSource;
+import io.github.amlspark.transfer.TransientFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Set;
 
 /**
- * Ranged GETs of the Blob service's Get Blob operation, sent through {@link BlobHttp} and streamed straight
- * into the caller's buffer or file. Every range is pinned to the listed ETag with If-Match, so versions
- * never mix.
+ * Ranged GETs of the Blob service's Get Blob operation, one try per call, sent through {@link BlobHttp}
+ * and streamed straight into the caller's buffer or file. Every range is pinned to the listed ETag with
+ * If-Match, so versions never mix, and a response is used only when it holds exactly the bytes asked for:
+ * a 206 whose Content-Range is the range asked, or a 200 when the range asked was the whole blob (a proxy
+ * or cache that ignores the range would otherwise hand every part of a large blob the bytes from offset 0).
+ * A body is given up when it stays silent for the idle timeout.
  */
 public final class AzureRangeSource implements RangeSource {
   private static final Set<Integer> OK = Set.of(200, 206);
   private static final int STREAM_PIECE = 1024 * 1024;
 
   private final ContainerAccess access;
+  private final Duration idleTimeout;
 
-  /** @param access the container and its SAS */
-  public AzureRangeSource(ContainerAccess access) {
+  /**
+   * @param access the container and its SAS
+   * @param idleTimeout how long a response or a body may stay silent
+   */
+  public AzureRangeSource(ContainerAccess access, Duration idleTimeout) {
     this.access = access;
+    this.idleTimeout = idleTimeout;
   }
 
   @Override
   public byte[] read(BlobEntry blob, long offset, int length, boolean wantRangeMd5, byte[] buffer)
       throws IOException {
     HttpResponse<InputStream> response = get(blob, offset, length, wantRangeMd5);
-    try (InputStream body = response.body()) {
+    try (InputStream body = new IdleTimeoutStream(response.body(), idleTimeout, blob.path())) {
       readFully(body, buffer, length, blob, offset);
     }
     return wantRangeMd5
@@ -42,30 +52,50 @@ public final class AzureRangeSource implements RangeSource {
   public void stream(BlobEntry blob, long offset, long length, Sink sink) throws IOException {
     byte[] piece = new byte[STREAM_PIECE];
     long done = 0;
-    try (InputStream body = get(blob, offset, length, false).body()) {
+    try (InputStream body = new IdleTimeoutStream(get(blob, offset, length, false).body(), idleTimeout,
+        blob.path())) {
       for (int n; done < length && (n = body.read(piece, 0, (int) Math.min(piece.length, length - done))) > 0; ) {
         sink.write(piece, n, offset + done);
         done += n;
       }
       if (done < length) {
-        throw new IOException("received " + done + " of " + length + " bytes at offset " + offset + " of "
-            + blob.path());
+        throw cutShort(done, length, offset, blob);
       }
     }
   }
 
-  /** Sends the GET (retrying throttling and server errors); returns a 206/200 response. */
+  /** Sends the GET; returns a response that holds exactly the range asked for. */
   private HttpResponse<InputStream> get(BlobEntry blob, long offset, long length, boolean wantRangeMd5)
       throws IOException {
-    HttpRequest.Builder request = BlobHttp.request(access, blob.name())
-        .header("x-ms-range", "bytes=" + offset + "-" + (offset + length - 1));
+    String range = "bytes=" + offset + "-" + (offset + length - 1);
+    HttpRequest.Builder request = BlobHttp.request(access, blob.name(), idleTimeout).header("x-ms-range", range);
     if (wantRangeMd5) {
       request.header("x-ms-range-get-content-md5", "true");
     }
     if (blob.etag() != null) {
       request.header("If-Match", blob.etag());
     }
-    return BlobHttp.send(request.build(), HttpResponse.BodyHandlers.ofInputStream(), OK, blob.path());
+    HttpResponse<InputStream> response = BlobHttp.send(request.build(), HttpResponse.BodyHandlers.ofInputStream(),
+        OK, blob.path());
+    String problem = rangeProblem(response.statusCode(), response.headers().firstValue("Content-Range").orElse(null),
+        blob, offset, length);
+    if (problem != null) {
+      response.body().close();
+      throw new IOException("The GET of " + range.substring(6) + " of " + blob.path() + " was answered with "
+          + problem + ": a proxy or cache between here and the storage service does not honour ranges; the "
+          + "bytes were not used. Fix or bypass that proxy and run the transfer again.");
+    }
+    return response;
+  }
+
+  /** @return what is wrong with the response for the range asked, or null when it is that range */
+  static String rangeProblem(int status, String contentRange, BlobEntry blob, long offset, long length) {
+    if (status == 200) {
+      return offset == 0 && length == blob.length() ? null : "the whole blob (HTTP 200) instead of the range";
+    }
+    String expected = "bytes " + offset + "-" + (offset + length - 1) + "/" + blob.length();
+    return expected.equals(contentRange) ? null
+        : "Content-Range \"" + contentRange + "\" instead of \"" + expected + "\"";
   }
 
   private static void readFully(InputStream body, byte[] buffer, int length, BlobEntry blob, long offset)
@@ -75,12 +105,16 @@ public final class AzureRangeSource implements RangeSource {
       count += n;
     }
     if (count < length) {
-      throw new IOException("received " + count + " of " + length + " bytes at offset " + offset + " of "
-          + blob.path());
+      throw cutShort(count, length, offset, blob);
     }
     if (body.read() >= 0) {
       throw new IOException("the service sent more than the " + length + " bytes asked for at offset "
           + offset + " of " + blob.path());
     }
+  }
+
+  private static TransientFailure cutShort(long received, long length, long offset, BlobEntry blob) {
+    return new TransientFailure("the body was cut short: received " + received + " of " + length
+        + " bytes at offset " + offset + " of " + blob.path(), null, null);
   }
 }

@@ -14,6 +14,8 @@ import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.TransferStatus;
 import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.transfer.Md5;
+import io.github.amlspark.transfer.RetryPolicy;
+import io.github.amlspark.transfer.TransferListener;
 import io.github.amlspark.transfer.TransferPool;
 import io.github.amlspark.transfer.UploadItem;
 import java.io.IOException;
@@ -172,7 +174,7 @@ public final class BlobUploader {
   /** One Put Blob through {@link BlobHttp}: the file's bytes with its Content-MD5, conditional when asked. */
   private void putBlob(String blobName, byte[] content, byte[] md5, boolean onlyIfAbsent) throws IOException {
     String md5Base64 = Base64.getEncoder().encodeToString(md5);
-    HttpRequest.Builder request = BlobHttp.request(access, blobName)
+    HttpRequest.Builder request = BlobHttp.request(access, blobName, RetryPolicy.DEFAULT.idleTimeout())
         .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
         .header("x-ms-blob-type", "BlockBlob")
         .header("x-ms-blob-content-md5", md5Base64);
@@ -182,8 +184,9 @@ public final class BlobUploader {
     if (onlyIfAbsent) {
       request.header("If-None-Match", "*");
     }
-    int status = BlobHttp.send(request.build(), HttpResponse.BodyHandlers.discarding(), PUT_STATUSES, blobName)
-        .statusCode();
+    HttpRequest put = request.build();
+    int status = RetryPolicy.DEFAULT.run(new TransferListener() { }, tryNumber ->
+        BlobHttp.send(put, HttpResponse.BodyHandlers.discarding(), PUT_STATUSES, blobName)).statusCode();
     if (status != 201) {
       throw new AlreadyExists();
     }

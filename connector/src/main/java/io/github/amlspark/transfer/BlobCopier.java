@@ -22,7 +22,6 @@ import java.util.concurrent.Semaphore;
 final class BlobCopier {
   /** Long ranges streamed at once per large blob when no checksum is validated. */
   private static final int STREAMS_PER_BLOB = 4;
-  private static final int STREAM_ATTEMPTS = 3;
 
   private final RangeSource source;
   private final RangeFetcher fetcher;
@@ -35,7 +34,7 @@ final class BlobCopier {
    */
   BlobCopier(RangeSource source, TransferSettings settings, TransferListener listener, Semaphore permits) {
     this.source = source;
-    this.fetcher = new RangeFetcher(source, settings.validateChecksum(), listener);
+    this.fetcher = new RangeFetcher(source, settings.validateChecksum(), settings.retry(), listener);
     this.settings = settings;
     this.listener = listener;
     this.permits = permits;
@@ -108,22 +107,33 @@ final class BlobCopier {
     }
   }
 
-  /** One long range, restarted from its first byte when the connection breaks (up to 3 attempts). */
+  /**
+   * One long range. When it breaks, it resumes after the last byte written, under the retry policy; a try
+   * that made progress starts the policy afresh, since the policy bounds failures in a row, not the time a
+   * long range takes.
+   */
   private void streamPart(BlobEntry blob, long offset, long count, FileChannel file) throws IOException {
-    for (int attempt = 1; ; attempt++) {
+    long[] done = {0};
+    while (true) {
+      long before = done[0];
       try {
-        source.stream(blob, offset, count, (data, n, position) -> {
-          ByteBuffer buffer = ByteBuffer.wrap(data, 0, n);
-          for (long at = position; buffer.hasRemaining(); ) {
-            at += file.write(buffer, at);
-          }
-          listener.bytesTransferred(n);
+        settings.retry().run(listener, tryNumber -> {
+          source.stream(blob, offset + done[0], count - done[0], (data, n, position) -> {
+            ByteBuffer buffer = ByteBuffer.wrap(data, 0, n);
+            for (long at = position; buffer.hasRemaining(); ) {
+              at += file.write(buffer, at);
+            }
+            done[0] += n;
+            listener.bytesTransferred(n);
+          });
+          return null;
         });
         return;
-      } catch (RequestRefusedException e) {
-        throw e;
       } catch (IOException e) {
-        if (attempt >= STREAM_ATTEMPTS || Thread.currentThread().isInterrupted()) {
+        // Resume only when the policy gave up on transient failures after some progress; a refusal or a
+        // failed write is final.
+        if (!(e.getCause() instanceof TransientFailure) || done[0] == before
+            || Thread.currentThread().isInterrupted()) {
           throw e;
         }
         listener.retried();

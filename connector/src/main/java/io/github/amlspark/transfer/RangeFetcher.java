@@ -4,43 +4,35 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * One ranged GET into a fresh buffer, checked against the range MD5 the service sends when checksums are
- * validated, and fetched again (up to three times in all) when the bytes do not match or the connection
- * broke mid-body (the HTTP pipeline retries failed requests, not bodies cut short).
+ * One ranged GET into a fresh buffer, tried again under the {@link RetryPolicy} when it fails in a way
+ * another try may not (throttling, server errors, a broken or stalled body), and checked against the
+ * range MD5 the service sends when checksums are validated: bytes that do not match are fetched again, up
+ * to three times in all.
  */
 final class RangeFetcher {
   private static final int RANGE_ATTEMPTS = 3;
 
   private final RangeSource source;
   private final boolean validate;
+  private final RetryPolicy retry;
   private final TransferListener listener;
 
-  RangeFetcher(RangeSource source, boolean validate, TransferListener listener) {
+  RangeFetcher(RangeSource source, boolean validate, RetryPolicy retry, TransferListener listener) {
     this.source = source;
     this.validate = validate;
+    this.retry = retry;
     this.listener = listener;
   }
 
   /**
    * @return the bytes, with their MD5 when validating (null otherwise)
    * @throws ChecksumMismatch when every attempt arrived corrupt
-   * @throws IOException when the request fails
+   * @throws IOException when the request fails and the retry policy gives up
    */
   Chunk fetch(BlobEntry blob, long offset, int count) throws IOException {
     for (int attempt = 1; ; attempt++) {
       byte[] data = new byte[count];
-      byte[] sent;
-      try {
-        sent = source.read(blob, offset, count, validate, data);
-      } catch (RequestRefusedException e) {
-        throw e;
-      } catch (IOException e) {
-        if (attempt >= RANGE_ATTEMPTS || Thread.currentThread().isInterrupted()) {
-          throw e;
-        }
-        listener.retried();
-        continue;
-      }
+      byte[] sent = retry.run(listener, tryNumber -> source.read(blob, offset, count, validate, data));
       if (!validate) {
         return new Chunk(data, null);
       }

@@ -1,5 +1,7 @@
 package io.github.amlspark.transfer;
 
+import static io.github.amlspark.transfer.TransferTestSupport.FAST_RETRY;
+
 import static io.github.amlspark.transfer.TransferTestSupport.MIB;
 import static io.github.amlspark.transfer.TransferTestSupport.blob;
 import static io.github.amlspark.transfer.TransferTestSupport.bytes;
@@ -32,7 +34,7 @@ class ContentReaderTest {
   }
 
   private ContentReader reader(boolean validate, int concurrency) {
-    return new ContentReader(source, new TransferSettings(null, OverwriteMode.NEVER, validate, concurrency),
+    return new ContentReader(source, new TransferSettings(null, OverwriteMode.NEVER, validate, concurrency, FAST_RETRY),
         listener);
   }
 

@@ -1,5 +1,6 @@
 package io.github.amlspark.transfer;
 
+import static io.github.amlspark.transfer.TransferTestSupport.FAST_RETRY;
 import static io.github.amlspark.transfer.TransferTestSupport.MIB;
 import static io.github.amlspark.transfer.TransferTestSupport.assertNoTempFiles;
 import static io.github.amlspark.transfer.TransferTestSupport.blob;
@@ -62,7 +63,7 @@ abstract class DownloadEngineTest {
   private List<FileTransfer> download(OverwriteMode mode, boolean validate, int concurrency,
       List<BlobEntry> blobs) throws IOException {
     OutputFolder folder = OutputFolder.open(folder(out), conf());
-    TransferSettings settings = new TransferSettings(folder(out), mode, validate, concurrency);
+    TransferSettings settings = new TransferSettings(folder(out), mode, validate, concurrency, FAST_RETRY);
     List<FileTransfer> results = drain(new DownloadEngine(source, folder, settings, listener).download(blobs));
     assertEquals(blobs.size(), results.size());
     return results;
@@ -113,7 +114,7 @@ abstract class DownloadEngineTest {
 
   @Test
   void multiRangeBlobsWithoutValidationUseThePlainRangeSize() throws IOException {
-    int range = new TransferSettings(null, OverwriteMode.NEVER, false, 1).rangeBytes();
+    int range = new TransferSettings(null, OverwriteMode.NEVER, false, 1, FAST_RETRY).rangeBytes();
     assertEquals(TransferSettings.PLAIN_RANGE_BYTES, range);
     assertTrue(range > TransferSettings.MD5_RANGE_BYTES, "larger ranges when no range MD5 is asked for");
     byte[] twoRanges = bytes(range + 5, 3);

@@ -88,11 +88,11 @@ final class FakeRangeSource implements RangeSource {
     }
     String refusal = refusals.get(blob.name());
     if (refusal != null) {
-      throw new RequestRefusedException(refusal);
+      throw new RequestRefusedException(refusal, 403, null);
     }
     String failure = failures.get(blob.name());
     if (failure != null && failuresLeft.get(blob.name()).getAndDecrement() > 0) {
-      throw new IOException(failure);
+      throw new TransientFailure(failure, null, null);
     }
     byte[] content = blobs.get(blob.name());
     if (content == null) {

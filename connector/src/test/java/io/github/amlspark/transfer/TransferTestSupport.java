@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 /** Shared helpers of the transfer tests. */
 final class TransferTestSupport {
   static final int MIB = 1024 * 1024;
+  /** The default policy's shape with millisecond delays, so that failing tests stay fast. */
+  static final RetryPolicy FAST_RETRY = new RetryPolicy(4, 1, 5, 10_000, 5_000);
 
   private TransferTestSupport() {
   }

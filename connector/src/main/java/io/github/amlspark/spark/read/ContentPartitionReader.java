@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import io.github.amlspark.spark.TransferMetrics;
+import io.github.amlspark.transfer.RangeSource;
 import io.github.amlspark.transfer.TransferListener;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -36,10 +37,9 @@ final class ContentPartitionReader implements PartitionReader<InternalRow> {
     this.listener = listener;
     List<BlobEntry> blobs = partition.files();
     this.files = blobs.iterator();
+    RangeSource source = new AzureRangeSource(partition.access(), settings.retry().idleTimeout());
     this.contents = Arrays.asList(fields).contains("content")
-        ? new ContentReader(new AzureRangeSource(partition.access()), settings,
-            TransferListener.both(listener, metrics))
-            .read(blobs)
+        ? new ContentReader(source, settings, TransferListener.both(listener, metrics)).read(blobs)
         : null;
   }
 

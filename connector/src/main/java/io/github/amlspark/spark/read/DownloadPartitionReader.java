@@ -10,6 +10,7 @@ import io.github.amlspark.transfer.TransferPipeline;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import io.github.amlspark.spark.TransferMetrics;
+import io.github.amlspark.transfer.RangeSource;
 import io.github.amlspark.transfer.TransferListener;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -30,7 +31,8 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
     this.fields = readSchema.fieldNames();
     this.listener = listener;
     OutputFolder output = OutputFolder.open(settings.outputFolder(), conf);
-    this.results = new DownloadEngine(new AzureRangeSource(partition.access()), output, settings,
+    RangeSource source = new AzureRangeSource(partition.access(), settings.retry().idleTimeout());
+    this.results = new DownloadEngine(source, output, settings,
         TransferListener.both(listener, metrics)).download(partition.files());
   }
 

@@ -9,6 +9,7 @@ import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.auth.SecretString;
 import io.github.amlspark.config.TransferSettings;
+import io.github.amlspark.transfer.RetryPolicy;
 import io.github.amlspark.spark.HadoopConf;
 import io.github.amlspark.transfer.BlobEntry;
 import java.io.ByteArrayInputStream;
@@ -61,16 +62,16 @@ class SerializationTest {
   @Test
   void transferSettingsRoundTrip() throws Exception {
     for (OverwriteMode mode : OverwriteMode.values()) {
-      TransferSettings s = new TransferSettings("abfss://c@a.dfs.core.windows.net/out", mode, true, 17);
+      TransferSettings s = new TransferSettings("abfss://c@a.dfs.core.windows.net/out", mode, true, 17, RetryPolicy.DEFAULT);
       TransferSettings copy = roundTrip(s);
       assertEquals(s, copy);
       assertEquals(mode, copy.overwrite());
     }
-    TransferSettings plain = new TransferSettings(null, OverwriteMode.NEVER, false, 8);
+    TransferSettings plain = new TransferSettings(null, OverwriteMode.NEVER, false, 8, RetryPolicy.DEFAULT);
     assertEquals(plain, roundTrip(plain));
     assertEquals(TransferSettings.PLAIN_RANGE_BYTES, plain.rangeBytes());
     assertEquals(TransferSettings.MD5_RANGE_BYTES,
-        new TransferSettings(null, OverwriteMode.NEVER, true, 8).rangeBytes());
+        new TransferSettings(null, OverwriteMode.NEVER, true, 8, RetryPolicy.DEFAULT).rangeBytes());
   }
 
   @Test
