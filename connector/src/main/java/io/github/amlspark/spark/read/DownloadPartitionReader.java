@@ -2,12 +2,16 @@ package io.github.amlspark.spark.read;
 
 import io.github.amlspark.progress.TaskProgress;
 import io.github.amlspark.FileTransfer;
+import io.github.amlspark.TransferStatus;
+import io.github.amlspark.transfer.BlobEntry;
 import io.github.amlspark.config.TransferSettings;
 import io.github.amlspark.storage.AzureRangeSource;
 import io.github.amlspark.transfer.DownloadEngine;
 import io.github.amlspark.transfer.OutputFolder;
 import io.github.amlspark.transfer.TransferPipeline;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import io.github.amlspark.spark.TransferMetrics;
 import io.github.amlspark.transfer.TransferListener;
@@ -23,6 +27,7 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
   private final TaskProgress.Listener listener;
   private final TransferMetrics metrics = new TransferMetrics();
   private final TransferPipeline<FileTransfer> results;
+  private final List<FileTransfer> refused = new ArrayList<>();
   private FileTransfer current;
 
   DownloadPartitionReader(BlobInputPartition partition, StructType readSchema, TransferSettings settings,
@@ -30,13 +35,27 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
     this.fields = readSchema.fieldNames();
     this.listener = listener;
     OutputFolder output = OutputFolder.open(settings.outputFolder(), conf);
-    this.results = new DownloadEngine(new AzureRangeSource(partition.access()), output, settings,
-        TransferListener.both(listener, metrics)).download(partition.files());
+    TransferListener both = TransferListener.both(listener, metrics);
+    for (BlobEntry f : partition.files()) {
+      String error = partition.refused().get(f.path());
+      if (error != null) {
+        FileTransfer result = new FileTransfer(f.path(), output.location(f.path()), f.length(), f.contentMd5(),
+            TransferStatus.FAILED, false, error);
+        both.fileDone(result);
+        refused.add(result);
+      }
+    }
+    this.results = new DownloadEngine(new AzureRangeSource(partition.access()), output, settings, both)
+        .download(partition.files().stream().filter(f -> !partition.refused().containsKey(f.path())).toList());
   }
 
   @Override
   public boolean next() {
     listener.flush();
+    if (!refused.isEmpty()) {
+      current = refused.remove(0);
+      return true;
+    }
     if (!results.hasNext()) {
       return false;
     }
