@@ -101,7 +101,13 @@ public final class FolderListing {
   }
 
   private static String relative(Path root, Path file) {
-    return root.relativize(file).toString().replace('\\', '/');
+    // Joined by name element: on Windows the separator becomes '/', while a backslash inside a Linux file
+    // name stays in it, for the blob-name check to refuse rather than see a folder.
+    StringBuilder relative = new StringBuilder();
+    for (Path element : root.relativize(file)) {
+      relative.append(relative.length() == 0 ? "" : "/").append(element);
+    }
+    return relative.toString();
   }
 
   private static String target(Path link) {
