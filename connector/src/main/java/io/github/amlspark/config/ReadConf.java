@@ -72,7 +72,7 @@ public final class ReadConf {
           + (datastore == null ? "neither was given." : "both were given."));
     }
 
-    String outputFolder = lookup.get(AmlOptions.OUTPUT_FOLDER).orElse(null);
+    String outputFolder = outputFolder(lookup);
     OverwriteMode overwrite = lookup.get(AmlOptions.OVERWRITE).map(OverwriteMode::parse)
         .orElse(OverwriteMode.NEVER);
     TransferSettings transfer = new TransferSettings(outputFolder, overwrite,
@@ -84,6 +84,23 @@ public final class ReadConf {
         prefix == null ? "" : prefix, lookup.get(AmlOptions.PATH_GLOB_FILTER).orElse(null), transfer,
         lookup.positiveLong(AmlOptions.MAX_PARTITION_BYTES, DEFAULT_MAX_PARTITION_BYTES),
         lookup.positiveLong(AmlOptions.OPEN_COST_IN_BYTES, DEFAULT_OPEN_COST_IN_BYTES), sasTtl(lookup));
+  }
+
+  /**
+   * Whether a read is a download, decided exactly as {@link #parse} decides it: the schema Spark is told
+   * and the rows the reader returns must never disagree.
+   *
+   * @param options the read's options (case-insensitive)
+   * @param sparkConf the session's conf entries
+   * @return true when rows are the transfer report of a download rather than file contents
+   */
+  public static boolean isDownload(Map<String, String> options, Map<String, String> sparkConf) {
+    return outputFolder(OptionLookup.of(options, sparkConf)) != null;
+  }
+
+  // An option beats the session-wide spark.azureml.outputFolder, as for every other option.
+  private static String outputFolder(OptionLookup lookup) {
+    return lookup.get(AmlOptions.OUTPUT_FOLDER).orElse(null);
   }
 
   /**

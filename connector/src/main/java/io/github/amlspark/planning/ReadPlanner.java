@@ -1,7 +1,6 @@
 package io.github.amlspark.planning;
 
 import io.github.amlspark.RunNotFoundException;
-import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.config.ReadRequest;
 import io.github.amlspark.transfer.BlobEntry;
 import io.github.amlspark.storage.BlobLister;
@@ -29,24 +28,24 @@ public final class ReadPlanner {
   public static ReadPlan plan(ReadRequest request, WorkspaceLocator locator) {
     ResolvedWorkspace workspace = locator.locate(request.workspace());
     if (request.datastore() != null) {
-      ContainerAccess access = readAccess(workspace, request.datastore(), request);
-      List<BlobEntry> files = BlobLister.list(access, "", request.prefix(), request.pathGlobFilter());
-      return new ReadPlan(access, files, "datastore " + request.datastore());
+      SasIssuer.ReadAccess access = readAccess(workspace, request.datastore(), request);
+      List<BlobEntry> files = BlobLister.list(access.listing(), "", request.prefix(), request.pathGlobFilter());
+      return new ReadPlan(access.executors(), files, "datastore " + request.datastore());
     }
     String runId = runIdOf(request.runId());
     if (!workspace.offline()) {
       RunLookup.check(workspace, runId);
     }
     String root = "ExperimentRun/dcid." + runId + "/";
-    ContainerAccess access = readAccess(workspace, ARTIFACT_STORE, request);
-    List<BlobEntry> files = BlobLister.list(access, root, request.prefix(), request.pathGlobFilter());
+    SasIssuer.ReadAccess access = readAccess(workspace, ARTIFACT_STORE, request);
+    List<BlobEntry> files = BlobLister.list(access.listing(), root, request.prefix(), request.pathGlobFilter());
     // Offline, a run exists when it has files; otherwise ARM has already said it exists.
-    if (files.isEmpty() && workspace.offline() && BlobLister.noneUnder(access, root)) {
+    if (files.isEmpty() && workspace.offline() && BlobLister.noneUnder(access.listing(), root)) {
       throw new RunNotFoundException("Run " + runId + " was not found in workspace "
           + workspace.workspace().name() + " (" + workspace.foundBy() + "): it has no files in datastore "
           + ARTIFACT_STORE + ". Check the run id.");
     }
-    return new ReadPlan(access, files, "run with ID " + runId);
+    return new ReadPlan(access.executors(), files, "run with ID " + runId);
   }
 
   /**
@@ -58,9 +57,10 @@ public final class ReadPlanner {
     return colon >= 0 ? runId.substring(colon + 1) : runId;
   }
 
-  private static ContainerAccess readAccess(ResolvedWorkspace workspace, String datastore,
+  /** Only the driver lists: executors get a SAS that can read blobs and nothing else. */
+  private static SasIssuer.ReadAccess readAccess(ResolvedWorkspace workspace, String datastore,
       ReadRequest request) {
     DatastoreSpec spec = DatastoreResolver.resolve(workspace, datastore);
-    return SasIssuer.issue(spec, SasIssuer.readList(), request.sasTtl());
+    return SasIssuer.issueRead(spec, request.sasTtl());
   }
 }

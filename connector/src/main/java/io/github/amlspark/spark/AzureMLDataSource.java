@@ -1,7 +1,8 @@
 package io.github.amlspark.spark;
 
-import io.github.amlspark.config.AmlOptions;
+import io.github.amlspark.config.ReadConf;
 import java.util.Map;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableProvider;
 import org.apache.spark.sql.connector.expressions.Transform;
@@ -28,7 +29,7 @@ public final class AzureMLDataSource implements TableProvider, DataSourceRegiste
 
   @Override
   public StructType inferSchema(CaseInsensitiveStringMap options) {
-    return options.containsKey(AmlOptions.OUTPUT_FOLDER) ? Schemas.TRANSFER : Schemas.READ;
+    return Schemas.of(ReadConf.isDownload(options, AzureMLTable.sparkConf(SparkSession.active())));
   }
 
   /** Writes take the DataFrame's own columns ({@code path} and {@code content} or {@code sourceFile}). */

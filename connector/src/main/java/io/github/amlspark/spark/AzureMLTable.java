@@ -1,6 +1,7 @@
 package io.github.amlspark.spark;
 
 import io.github.amlspark.config.ReadConf;
+import io.github.amlspark.config.ReadRequest;
 import io.github.amlspark.config.WriteConf;
 import io.github.amlspark.spark.read.AzureMLScanBuilder;
 import io.github.amlspark.spark.write.AzureMLWriteBuilder;
@@ -56,7 +57,17 @@ final class AzureMLTable implements SupportsRead, SupportsWrite {
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
     SparkSession spark = SparkSession.active();
-    return new AzureMLScanBuilder(spark, ReadConf.parse(options, sparkConf(spark)));
+    ReadRequest request = ReadConf.parse(options, sparkConf(spark));
+    // The schema was fixed when the table was defined (a view keeps it); a session-wide outputFolder set
+    // or unset since then would make the rows disagree with it.
+    if (!Schemas.of(request.isDownload()).equals(schema)) {
+      throw new IllegalStateException("This read " + (request.isDownload() ? "downloads (outputFolder is set)"
+          : "lists files (no outputFolder)") + " but its table was defined with the "
+          + (request.isDownload() ? "file" : "transfer") + " schema: spark.azureml.outputFolder changed since "
+          + "the view was created, or a schema was given to the read. Create the view again, or set "
+          + "outputFolder as an option of the read.");
+    }
+    return new AzureMLScanBuilder(spark, request);
   }
 
   @Override

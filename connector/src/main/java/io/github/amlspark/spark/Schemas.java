@@ -24,6 +24,14 @@ public final class Schemas {
       DataTypes.createStructField("checksumVerified", DataTypes.BooleanType, false),
       DataTypes.createStructField("error", DataTypes.StringType, true)});
 
+  /**
+   * @param download whether the read is a download ({@code ReadConf.isDownload})
+   * @return the schema of its rows
+   */
+  public static StructType of(boolean download) {
+    return download ? TRANSFER : READ;
+  }
+
   private Schemas() {
   }
 }

@@ -1,5 +1,7 @@
 package io.github.amlspark.storage;
 
+import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -18,6 +20,7 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * Turns a datastore's credential into what executors receive: a SAS scoped to the one container with the
@@ -32,32 +35,67 @@ public final class SasIssuer {
 
   /**
    * @param datastore the resolved datastore
-   * @param permissions container permissions, from {@link #readList()} or {@link #upload(OverwriteMode)}
+   * @param permissions container permissions, from {@link #read()} or {@link #upload(OverwriteMode)}
    * @param ttl how long the SAS is valid
    * @return the executors' access
    */
   public static ContainerAccess issue(DatastoreSpec datastore, BlobContainerSasPermission permissions,
       Duration ttl) {
-    // Start a little in the past: executor clocks may lag the driver's.
-    OffsetDateTime now = OffsetDateTime.now();
-    BlobServiceSasSignatureValues values = new BlobServiceSasSignatureValues(now.plus(ttl), permissions)
-        .setStartTime(now.minusMinutes(5));
-    if (datastore.accountKey() != null) {
-      String sas = new BlobContainerClientBuilder().endpoint(datastore.containerUrl())
-          .credential(new StorageSharedKeyCredential(accountName(datastore), datastore.accountKey().reveal()))
-          .buildClient().generateSas(values);
-      return new ContainerAccess(datastore.containerUrl(), SecretString.ofNullable(sas));
-    }
-    if (datastore.identity() != null) {
-      return new ContainerAccess(datastore.containerUrl(),
-          SecretString.ofNullable(userDelegationSas(datastore, values, now)));
-    }
-    // The datastore's own SAS: executors can do no more than it allows.
-    return new ContainerAccess(datastore.containerUrl(), datastore.sasToken());
+    return issue(datastore, ttl, List.of(permissions)).get(0);
   }
 
-  private static String userDelegationSas(DatastoreSpec datastore, BlobServiceSasSignatureValues values,
-      OffsetDateTime now) {
+  /**
+   * A read's two accesses: listing is the driver's alone, so executors get a SAS that can only read.
+   *
+   * @param datastore the resolved datastore
+   * @param ttl how long the SAS are valid
+   * @return the driver's listing access and the executors' read-only one (for a datastore's own SAS, that
+   *     SAS twice: it cannot be narrowed)
+   */
+  public static ReadAccess issueRead(DatastoreSpec datastore, Duration ttl) {
+    BlobContainerSasPermission list = new BlobContainerSasPermission().setReadPermission(true)
+        .setListPermission(true);
+    List<ContainerAccess> both = issue(datastore, ttl, List.of(list, read()));
+    return new ReadAccess(both.get(0), both.get(1));
+  }
+
+  /**
+   * @param listing the driver's access, which may also list: it never leaves the driver
+   * @param executors the executors' access, which may only read
+   */
+  public record ReadAccess(ContainerAccess listing, ContainerAccess executors) {
+  }
+
+  /** One SAS per permission set, signed with one key (one user delegation key request at most). */
+  private static List<ContainerAccess> issue(DatastoreSpec datastore, Duration ttl,
+      List<BlobContainerSasPermission> permissions) {
+    // Start a little in the past: executor clocks may lag the driver's.
+    OffsetDateTime now = OffsetDateTime.now();
+    List<BlobServiceSasSignatureValues> values = permissions.stream()
+        .map(p -> new BlobServiceSasSignatureValues(now.plus(ttl), p).setStartTime(now.minusMinutes(5)))
+        .toList();
+    List<String> sas;
+    if (datastore.accountKey() != null) {
+      // The account signed for is the datastore's, not one guessed from its URL; the endpoint plays no part
+      // in signing, and the container is set explicitly for the same reason.
+      BlobContainerClient container = new BlobContainerClientBuilder().endpoint(datastore.accountUrl())
+          .containerName(datastore.container())
+          .credential(new StorageSharedKeyCredential(accountName(datastore), datastore.accountKey().reveal()))
+          .buildClient();
+      sas = values.stream().map(container::generateSas).toList();
+    } else if (datastore.identity() != null) {
+      sas = userDelegationSas(datastore, values);
+    } else {
+      // The datastore's own SAS: executors can do no more than it allows.
+      return permissions.stream().map(p -> new ContainerAccess(datastore.containerUrl(), datastore.sasToken()))
+          .toList();
+    }
+    return sas.stream().map(s -> new ContainerAccess(datastore.containerUrl(), SecretString.ofNullable(s)))
+        .toList();
+  }
+
+  private static List<String> userDelegationSas(DatastoreSpec datastore,
+      List<BlobServiceSasSignatureValues> values) {
     if (!datastore.accountUrl().startsWith("https://")) {
       throw new AzureMLException("Datastore '" + datastore.name() + "' is reached with "
           + datastore.identity().description() + ", which needs an https:// storage endpoint; "
@@ -65,9 +103,13 @@ public final class SasIssuer {
     }
     BlobServiceClient service = new BlobServiceClientBuilder().endpoint(datastore.accountUrl())
         .credential(datastore.identity().credential()).buildClient();
+    BlobServiceSasSignatureValues first = values.get(0);
     try {
-      UserDelegationKey key = service.getUserDelegationKey(values.getStartTime(), values.getExpiryTime());
-      return service.getBlobContainerClient(datastore.container()).generateUserDelegationSas(values, key);
+      UserDelegationKey key = service.getUserDelegationKey(first.getStartTime(), first.getExpiryTime());
+      BlobContainerClient container = service.getBlobContainerClient(datastore.container());
+      String account = accountName(datastore);
+      return values.stream().map(v -> container.generateUserDelegationSas(v, key, account, Context.NONE))
+          .toList();
     } catch (BlobStorageException e) {
       throw new AzureMLException("Datastore '" + datastore.name() + "': " + datastore.identity().description()
           + " could not get a user delegation key from " + datastore.accountUrl() + ": "
@@ -79,9 +121,9 @@ public final class SasIssuer {
     }
   }
 
-  /** @return permissions to list and read a container: what downloads and reads need */
-  public static BlobContainerSasPermission readList() {
-    return new BlobContainerSasPermission().setReadPermission(true).setListPermission(true);
+  /** @return permission to read a container's blobs: all that download and read tasks do */
+  public static BlobContainerSasPermission read() {
+    return new BlobContainerSasPermission().setReadPermission(true);
   }
 
   /**
@@ -94,6 +136,10 @@ public final class SasIssuer {
   }
 
   private static String accountName(DatastoreSpec datastore) {
+    if (datastore.accountName() != null) {
+      return datastore.accountName();
+    }
+    // An inline datastore given by URL alone: the SDK's parse is right for the usual host and emulator forms.
     try {
       return BlobUrlParts.parse(new URL(datastore.containerUrl())).getAccountName();
     } catch (MalformedURLException e) {

@@ -28,9 +28,6 @@ import org.apache.hadoop.fs.RemoteIterator;
  * read, is a FAILED result rather than an error for the whole listing.
  */
 public final class FolderListing {
-  /** Azure's limit on a blob name's length. */
-  private static final int MAX_BLOB_NAME = 1024;
-
   private final List<UploadItem> items = new ArrayList<>();
   private final List<FileTransfer> failures = new ArrayList<>();
   private final String prefix;
@@ -104,7 +101,13 @@ public final class FolderListing {
   }
 
   private static String relative(Path root, Path file) {
-    return root.relativize(file).toString().replace('\\', '/');
+    // Joined by name element: on Windows the separator becomes '/', while a backslash inside a Linux file
+    // name stays in it, for the blob-name check to refuse rather than see a folder.
+    StringBuilder relative = new StringBuilder();
+    for (Path element : root.relativize(file)) {
+      relative.append(relative.length() == 0 ? "" : "/").append(element);
+    }
+    return relative.toString();
   }
 
   private static String target(Path link) {
@@ -120,7 +123,7 @@ public final class FolderListing {
     if (glob != null && !glob.matches(name)) {
       return;
     }
-    String problem = unreadable != null ? unreadable : blobNameProblem(blobName(relative));
+    String problem = unreadable != null ? unreadable : BlobNames.problem(blobName(relative));
     if (problem != null) {
       fail(relative, source, length, problem);
     } else {
@@ -151,20 +154,5 @@ public final class FolderListing {
   static String normalise(String remotePath) {
     String p = remotePath == null ? "" : remotePath.replace('\\', '/');
     return p.replaceAll("/{2,}", "/").replaceAll("^/+|/+$", "");
-  }
-
-  private static String blobNameProblem(String name) {
-    if (name.length() > MAX_BLOB_NAME) {
-      return "its blob name would be " + name.length() + " characters, more than Azure's " + MAX_BLOB_NAME;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      if (Character.isISOControl(name.charAt(i))) {
-        return "its name contains a control character, which a blob name cannot hold";
-      }
-    }
-    if (name.endsWith(".") || name.contains("./")) {
-      return "a blob name segment cannot end with a dot";
-    }
-    return null;
   }
 }

@@ -73,10 +73,36 @@ public abstract class OutputFolder {
     return removed;
   }
 
-  /** @return a temporary name beside {@code name}: hidden, unique, recognisable */
+  /** Most file systems' limit on one name, in bytes of UTF-8 (ext4, XFS, HDFS, APFS). */
+  static final int MAX_NAME_BYTES = 255;
+  // "." + kept part + "." + 16 hex digits + TEMP_SUFFIX, all ASCII but the kept part.
+  private static final int KEPT_NAME_BYTES = MAX_NAME_BYTES - 2 - 16 - TEMP_SUFFIX.length();
+
+  /**
+   * @param name the final file name
+   * @return a temporary name beside it: hidden, unique, recognisable by {@link #removeLeftovers}, and at
+   *     most {@value #MAX_NAME_BYTES} bytes of UTF-8 whatever the final name, which is cut only between
+   *     code points
+   */
   static String tempName(String name) {
-    return "." + (name.length() > 100 ? name.substring(0, 100) : name) + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX;
+    return "." + utf8Prefix(name, KEPT_NAME_BYTES) + "."
+        + String.format("%016x", ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX;
+  }
+
+  /** @return the longest start of {@code s} that is at most {@code maxBytes} in UTF-8, whole code points only */
+  private static String utf8Prefix(String s, int maxBytes) {
+    int bytes = 0;
+    int end = 0;
+    while (end < s.length()) {
+      int cp = s.codePointAt(end);
+      int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + size > maxBytes) {
+        break;
+      }
+      bytes += size;
+      end += Character.charCount(cp);
+    }
+    return s.substring(0, end);
   }
 
   /**

@@ -46,13 +46,15 @@ final class ArmDatastores {
       default -> throw new AzureMLException("Datastore '" + name + "' is of type " + type + ", which amlspark "
           + "does not support: use an AzureBlob or AzureDataLakeGen2 datastore.");
     };
+    String account = string(properties, "accountName", name);
     String accountUrl = accountUrl(properties, storageEndpoints, name);
     Map<String, Object> credentials = object(properties, "credentials", name);
     String kind = string(credentials, "credentialsType", name);
     return switch (kind) {
-      case "AccountKey" -> new DatastoreSpec(name, accountUrl, container, secret(name, "key"), null);
-      case "Sas" -> new DatastoreSpec(name, accountUrl, container, null,
-          SecretString.ofNullable(secret(name, "sasToken").reveal().trim().replaceFirst("^\\?", "")));
+      case "AccountKey" -> new DatastoreSpec(name, account, accountUrl, container, secret(name, "key"), null,
+          null);
+      case "Sas" -> new DatastoreSpec(name, account, accountUrl, container, null,
+          SecretString.ofNullable(secret(name, "sasToken").reveal().trim().replaceFirst("^\\?", "")), null);
       case "ServicePrincipal" -> {
         String clientId = string(credentials, "clientId", name);
         ClientSecretCredentialBuilder sp = new ClientSecretCredentialBuilder().clientId(clientId)
@@ -61,10 +63,10 @@ final class ArmDatastores {
         if (authority != null) {
           sp.authorityHost(authority);
         }
-        yield new DatastoreSpec(name, accountUrl, container, null, null,
+        yield new DatastoreSpec(name, account, accountUrl, container, null, null,
             new NamedCredential(sp.build(), "datastore " + name + "'s service principal " + clientId));
       }
-      case "None" -> new DatastoreSpec(name, accountUrl, container, null, null, caller);
+      case "None" -> new DatastoreSpec(name, account, accountUrl, container, null, null, caller);
       default -> throw new AzureMLException("Datastore '" + name + "' uses " + kind + " credentials, which "
           + "amlspark does not support: use an account key, a SAS, a service principal or identity-based "
           + "access.");

@@ -10,17 +10,20 @@ import io.github.amlspark.auth.SecretString;
  * derived from it.
  *
  * @param name the datastore name
+ * @param accountName the storage account's name as the datastore defines it, or null when only its URL is
+ *     known (an inline datastore given by {@code account_url} alone); SAS are signed for this account, which
+ *     a URL cannot always tell (a proxy or private endpoint with a port, an emulator path)
  * @param accountUrl the storage account's blob endpoint, e.g. {@code https://acct.blob.core.windows.net}
  * @param container the container (or ADLS Gen2 file system)
  * @param accountKey the account key, or null
  * @param sasToken a SAS token for the container or account, or null
  * @param identity the identity that signs user delegation SAS, or null
  */
-public record DatastoreSpec(String name, String accountUrl, String container, SecretString accountKey,
-    SecretString sasToken, NamedCredential identity) {
+public record DatastoreSpec(String name, String accountName, String accountUrl, String container,
+    SecretString accountKey, SecretString sasToken, NamedCredential identity) {
 
   /**
-   * A datastore reached with a key or a SAS.
+   * A datastore reached with a key or a SAS, its account known by URL only.
    *
    * @param name the datastore name
    * @param accountUrl the storage account's blob endpoint
@@ -30,7 +33,7 @@ public record DatastoreSpec(String name, String accountUrl, String container, Se
    */
   public DatastoreSpec(String name, String accountUrl, String container, SecretString accountKey,
       SecretString sasToken) {
-    this(name, accountUrl, container, accountKey, sasToken, null);
+    this(name, null, accountUrl, container, accountKey, sasToken, null);
   }
 
   /** @return the container's URL */

@@ -80,8 +80,10 @@ public record WorkspaceConfig(Path source, Workspace workspace, boolean offline,
     String prefix = "datastores." + name + ".";
     String accountUrl = ds.get("account_url") == null ? null
         : stringOf(ds.get("account_url"), prefix + "account_url", file);
+    // With account_url, account_name is optional: SAS are then signed for the account the URL names.
+    String account = accountUrl == null ? requiredString(ds, "account_name", file, prefix)
+        : optionalString(ds, "account_name", file, prefix);
     if (accountUrl == null) {
-      String account = requiredString(ds, "account_name", file, prefix);
       accountUrl = endpoints.getOrDefault(account.toLowerCase(Locale.ROOT),
           "https://" + account + ".blob.core.windows.net");
     }
@@ -96,7 +98,8 @@ public record WorkspaceConfig(Path source, Workspace workspace, boolean offline,
     if (key == null && sas == null) {
       throw malformed(file, prefix + "account_key or " + prefix + "sas_token must be set");
     }
-    return new DatastoreSpec(name, accountUrl, requiredString(ds, "container", file, prefix), key, sas);
+    return new DatastoreSpec(name, account, accountUrl, requiredString(ds, "container", file, prefix), key, sas,
+        null);
   }
 
   private static boolean isBase64(String value) {

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.credential.AccessToken;
+import com.azure.storage.blob.BlobContainerClientBuilder;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import com.azure.storage.common.StorageSharedKeyCredential;
 import io.github.amlspark.AzureMLException;
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.auth.ContainerAccess;
@@ -19,6 +23,8 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
 class SasIssuerTest {
@@ -38,7 +44,11 @@ class SasIssuerTest {
 
   @Test
   void executorsGetTheLeastPermissionsEachOperationNeeds() {
-    assertEquals("rl", query(SasIssuer.issue(KEYED, SasIssuer.readList(), Duration.ofHours(1))).get("sp"));
+    SasIssuer.ReadAccess read = SasIssuer.issueRead(KEYED, Duration.ofHours(1));
+    // Only the driver lists; download and read tasks only GET blobs.
+    assertEquals("r", query(read.executors()).get("sp"));
+    assertEquals("rl", query(read.listing()).get("sp"));
+    assertEquals("r", query(SasIssuer.issue(KEYED, SasIssuer.read(), Duration.ofHours(1))).get("sp"));
     assertEquals("cw", query(SasIssuer.issue(KEYED, SasIssuer.upload(OverwriteMode.NEVER), Duration.ofHours(1)))
         .get("sp"));
     assertEquals("cw", query(SasIssuer.issue(KEYED, SasIssuer.upload(OverwriteMode.ALWAYS), Duration.ofHours(1)))
@@ -49,7 +59,7 @@ class SasIssuerTest {
 
   @Test
   void aKeySignsAServiceSasScopedToTheContainerThatExpiresAfterTheTtl() {
-    ContainerAccess access = SasIssuer.issue(KEYED, SasIssuer.readList(), Duration.ofMinutes(30));
+    ContainerAccess access = SasIssuer.issue(KEYED, SasIssuer.read(), Duration.ofMinutes(30));
     Map<String, String> q = query(access);
     assertEquals("c", q.get("sr"), "container scope");
     assertEquals("https://acct.blob.core.windows.net/data", access.containerUrl());
@@ -63,16 +73,40 @@ class SasIssuerTest {
   void aDatastoresOwnSasIsPassedOnAsItIs() {
     SecretString sas = SecretString.ofNullable("sv=2024-01-01&sp=rl&sig=abc");
     DatastoreSpec spec = new DatastoreSpec("ds", "https://acct.blob.core.windows.net", "data", null, sas);
-    assertSame(sas, SasIssuer.issue(spec, SasIssuer.readList(), Duration.ofHours(1)).sas());
+    assertSame(sas, SasIssuer.issue(spec, SasIssuer.read(), Duration.ofHours(1)).sas());
+    SasIssuer.ReadAccess read = SasIssuer.issueRead(spec, Duration.ofHours(1));
+    assertSame(sas, read.listing().sas());
+    assertSame(sas, read.executors().sas());
+  }
+
+  /** Hosts with a port are "IP style" to the SDK's URL parser, which then takes a path segment for the account. */
+  @ParameterizedTest
+  @ValueSource(strings = {"https://acct.blob.core.windows.net:8443", "http://proxy.corp:8080",
+      "http://127.0.0.1:10000/acct", "https://acct.privatelink.blob.core.windows.net"})
+  void theSasIsSignedForTheDatastoresAccountWhateverItsUrlLooksLike(String accountUrl) {
+    DatastoreSpec spec = new DatastoreSpec("ds", "acct", accountUrl, "data", SecretString.ofNullable(KEY), null,
+        null);
+    ContainerAccess access = SasIssuer.issue(spec, SasIssuer.read(), Duration.ofHours(1));
+    Map<String, String> q = query(access);
+    assertEquals(accountUrl + "/data", access.containerUrl());
+
+    // The same SAS fields signed for account "acct", container "data" by the SDK itself.
+    String reference = new BlobContainerClientBuilder().endpoint("https://acct.blob.core.windows.net/data")
+        .credential(new StorageSharedKeyCredential("acct", KEY)).buildClient()
+        .generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.parse(q.get("se")),
+            BlobContainerSasPermission.parse(q.get("sp"))).setStartTime(OffsetDateTime.parse(q.get("st"))));
+    assertEquals(q.get("sv"), query(new ContainerAccess("", SecretString.ofNullable(reference))).get("sv"));
+    assertEquals(query(new ContainerAccess("", SecretString.ofNullable(reference))).get("sig"), q.get("sig"),
+        "signed for account acct and container data");
   }
 
   @Test
   void anIdentityNeedsAnHttpsEndpointAndIsNeverAskedOverHttp() {
     NamedCredential identity = new NamedCredential(request -> Mono.<AccessToken>error(
         new AssertionError("no token may be requested")), "the caller's identity");
-    DatastoreSpec spec = new DatastoreSpec("ds", "http://127.0.0.1:1/acct", "data", null, null, identity);
+    DatastoreSpec spec = new DatastoreSpec("ds", null, "http://127.0.0.1:1/acct", "data", null, null, identity);
     AzureMLException e = assertThrows(AzureMLException.class,
-        () -> SasIssuer.issue(spec, SasIssuer.readList(), Duration.ofHours(1)));
+        () -> SasIssuer.issue(spec, SasIssuer.read(), Duration.ofHours(1)));
     assertTrue(e.getMessage().contains("https://") && e.getMessage().contains("the caller's identity"),
         e.getMessage());
   }

@@ -58,4 +58,15 @@ class OutputPathsTest {
     assertTrue(e.getMessage().contains("empty"), e.getMessage());
     assertTrue(e.getMessage().contains("prefix") && e.getMessage().contains("pathGlobFilter"), e.getMessage());
   }
+
+  @org.junit.jupiter.api.Test
+  void aBlobBesideBlobsBelowItsNameIsRefusedNamingOneOfThem() {
+    java.util.Map<String, String> refused = OutputPaths.folderConflicts(
+        java.util.List.of("a", "a/b", "a/c/d", "a/c", "ab", "x/y", "x/y/z", "solo.txt", "q/r"));
+    assertEquals(java.util.Set.of("a", "a/c", "x/y"), refused.keySet());
+    assertTrue(refused.get("a").contains("\"a\"") && refused.get("a").contains("\"a/b\""), refused.get("a"));
+    assertTrue(refused.get("a/c").contains("\"a/c/d\""), refused.get("a/c"));
+    assertTrue(refused.get("x/y").contains("a file and a folder cannot share"), refused.get("x/y"));
+    assertEquals(java.util.Map.of(), OutputPaths.folderConflicts(java.util.List.of("a.txt", "a/b", "A/b", "ab/c")));
+  }
 }

@@ -11,6 +11,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobItem;
 import io.github.amlspark.AzureMLFiles;
 import io.github.amlspark.FileTransfer;
+import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.TransferException;
 import io.github.amlspark.TransferReport;
 import io.github.amlspark.TransferStatus;
@@ -231,5 +232,124 @@ class UnsafeNamesIT {
     for (String name : unsafe) {
       assertArrayEquals(bytes("payload of " + name), byPath.get(name), name);
     }
+  }
+
+  private static final String NFC = "\u00e9.txt";
+  private static final String NFD = "e\u0301.txt";
+
+  private Map<String, String> blobContents() {
+    return container.listBlobs().stream().collect(Collectors.toMap(BlobItem::getName,
+        b -> container.getBlobClient(b.getName()).downloadContent().toString()));
+  }
+
+  private static TransferException transferException(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TransferException transfer) {
+        return transfer;
+      }
+    }
+    throw new AssertionError("no TransferException in the chain", e);
+  }
+
+  @Test
+  void namesThatDifferOnlyInCaseOrNormalisationAndLongSegmentsAreDistinctFilesOnThisFileSystem()
+      throws IOException {
+    // ext4 (CI) keeps names as bytes: these are four files. A case-insensitive or normalising file system
+    // would see two; docs/downloads.md says what happens there.
+    List<String> names = List.of("case/A.txt", "case/a.txt", "norm/" + NFC, "norm/" + NFD,
+        "long/" + "n".repeat(251) + ".txt", "long/" + "\u65e5".repeat(85), "long/" + "\ud83d\ude00".repeat(63) + "abc");
+    for (String name : names) {
+      assertEquals(name, storedName(name));
+    }
+    TransferReport report = files.downloadFromDatastore("ds", "", out.toString());
+    assertEquals(names.size(), report.transferred(), report.files().toString());
+    for (String name : names) {
+      assertArrayEquals(bytes("payload of " + name), TestEnvironment.read(out.resolve(name)), name);
+    }
+    assertEquals(names.size(), filesUnder(out).size(), "one file per blob, no temporary file left");
+  }
+
+  @Test
+  void aBlobBesideBlobsBelowItsNameFailsNamingTheConflictAndTheFolderLands() throws IOException {
+    TestEnvironment.put(container, "clash", bytes("file"));
+    TestEnvironment.put(container, "clash/inner.txt", bytes("inner"));
+    TestEnvironment.put(container, "clash/deeper/x.txt", bytes("x"));
+    for (OverwriteMode mode : OverwriteMode.values()) {
+      Path target = dir.resolve("clash-" + mode);
+      TransferException e = assertThrows(TransferException.class, () -> files.downloadFromDatastore("ds", "",
+          target.toString(), io.github.amlspark.TransferOptions.defaults().overwrite(mode)));
+      Map<String, FileTransfer> byPath = e.report().files().stream()
+          .collect(Collectors.toMap(FileTransfer::path, f -> f));
+      assertEquals(TransferStatus.FAILED, byPath.get("clash").status(), mode.toString());
+      assertTrue(byPath.get("clash").error().contains("\"clash/"), byPath.get("clash").error());
+      assertTrue(byPath.get("clash").error().contains("a file and a folder cannot share"),
+          byPath.get("clash").error());
+      assertEquals(TransferStatus.TRANSFERRED, byPath.get("clash/inner.txt").status(), mode.toString());
+      assertEquals(TransferStatus.TRANSFERRED, byPath.get("clash/deeper/x.txt").status(), mode.toString());
+      assertArrayEquals(bytes("inner"), TestEnvironment.read(target.resolve("clash/inner.txt")));
+      assertEquals(2, filesUnder(target).size(), filesUnder(target).toString());
+    }
+  }
+
+  @Test
+  void dfWriteRowsWithNamesFolderUploadsRefuseAreFailedAndNothingIsUploadedUnderAnotherName() {
+    List<String> bad = List.of("a/../b-" + token + ".txt", "a//b.txt", "/abs.txt", "back\\slash.txt",
+        "tab\tname.txt", "x".repeat(1025), "trail./x.txt", "dir/", "");
+    List<Row> rows = new java.util.ArrayList<>();
+    for (String name : bad) {
+      rows.add(org.apache.spark.sql.RowFactory.create(name, bytes("bad")));
+    }
+    rows.add(org.apache.spark.sql.RowFactory.create("good.txt", bytes("good")));
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("path", org.apache.spark.sql.types.DataTypes.StringType)
+        .add("content", org.apache.spark.sql.types.DataTypes.BinaryType);
+
+    Exception e = assertThrows(Exception.class, () -> TestEnvironment.spark().createDataFrame(rows, schema)
+        .write().format("azureml").option("workspaceConfig", dir.resolve("cfg/config.json").toString())
+        .option("datastore", "ds").option("path", "w").mode("append").save());
+
+    TransferReport report = transferException(e).report();
+    assertEquals(bad.size(), report.failed(), report.files().toString());
+    assertEquals(1, report.transferred());
+    for (FileTransfer f : report.failures()) {
+      assertTrue(f.error().startsWith("Row with path \""), f.error());
+      assertTrue(f.error().contains("was not uploaded"), f.error());
+    }
+    assertEquals(Map.of("w/good.txt", "good"), blobContents(), "only the good row became a blob");
+  }
+
+  @Test
+  void folderUploadsOfHostileFileNamesWriteExactNamesOrFailAndLoseNothing() throws IOException {
+    Path src = Files.createDirectories(dir.resolve("src"));
+    List<String> kept = List.of("case/A.txt", "case/a.txt", "norm/" + NFC, "norm/" + NFD, "pct%41.txt",
+        "q?.txt", "h#1.txt", "n".repeat(251) + ".txt", "\u65e5".repeat(85), "..dots/ok..x");
+    List<String> refused = List.of("back\\slash.txt", "trail.", "sub./x.txt");
+    for (String name : concat(kept, refused)) {
+      Path f = src.resolve(name);
+      Files.createDirectories(f.getParent());
+      Files.writeString(f, "payload of " + name);
+    }
+
+    TransferException e = assertThrows(TransferException.class,
+        () -> files.uploadToDatastore("ds", src.toString(), "up"));
+
+    TransferReport report = e.report();
+    assertEquals(kept.size() + refused.size(), report.files().size(), "every file is reported");
+    assertEquals(kept.size(), report.transferred(), report.failures().toString());
+    for (String name : refused) {
+      FileTransfer f = report.files().stream().filter(t -> t.path().equals("up/" + name)).findFirst()
+          .orElseThrow(() -> new AssertionError("no row for " + name));
+      assertEquals(TransferStatus.FAILED, f.status(), name);
+      assertTrue(f.error().contains("was not uploaded"), f.error());
+    }
+    Map<String, String> blobs = blobContents();
+    assertEquals(kept.stream().map(n -> "up/" + n).collect(Collectors.toSet()), blobs.keySet());
+    for (String name : kept) {
+      assertEquals("payload of " + name, blobs.get("up/" + name), name);
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    return Stream.concat(a.stream(), b.stream()).toList();
   }
 }

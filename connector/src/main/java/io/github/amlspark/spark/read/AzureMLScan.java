@@ -9,11 +9,14 @@ import io.github.amlspark.spark.HadoopConf;
 import io.github.amlspark.transfer.BlobEntry;
 import io.github.amlspark.transfer.ContentReader;
 import io.github.amlspark.transfer.OutputFolder;
+import io.github.amlspark.transfer.OutputPaths;
 import io.github.amlspark.workspace.WorkspaceLocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -80,8 +83,10 @@ public final class AzureMLScan implements Scan, Batch {
   public synchronized InputPartition[] planInputPartitions() {
     if (partitions == null) {
       ReadPlan p = plan();
+      Map<String, String> refused = Map.of();
       if (request.isDownload()) {
         prepareOutputFolder();
+        refused = OutputPaths.folderConflicts(p.files().stream().map(BlobEntry::path).toList());
       } else if (Arrays.asList(readSchema.fieldNames()).contains("content")) {
         p.files().stream().filter(f -> f.length() > ContentReader.MAX_CONTENT_BYTES).findFirst()
             .ifPresent(f -> {
@@ -90,7 +95,10 @@ public final class AzureMLScan implements Scan, Batch {
       }
       List<List<BlobEntry>> packed = PartitionPlanner.pack(p.files(), request.maxPartitionBytes(),
           request.openCostInBytes(), spark.sparkContext().defaultParallelism());
-      partitions = packed.stream().map(files -> new BlobInputPartition(files, p.access()))
+      Map<String, String> allRefused = refused;
+      partitions = packed.stream().map(files -> new BlobInputPartition(files, p.access(),
+              files.stream().filter(f -> allRefused.containsKey(f.path()))
+                  .collect(Collectors.toMap(BlobEntry::path, f -> allRefused.get(f.path())))))
           .toArray(InputPartition[]::new);
     }
     return partitions;

@@ -21,7 +21,7 @@ public final class AzureMLScanBuilder implements ScanBuilder, SupportsPushDownRe
   public AzureMLScanBuilder(SparkSession spark, ReadRequest request) {
     this.spark = spark;
     this.request = request;
-    this.readSchema = request.isDownload() ? Schemas.TRANSFER : Schemas.READ;
+    this.readSchema = Schemas.of(request.isDownload());
   }
 
   @Override

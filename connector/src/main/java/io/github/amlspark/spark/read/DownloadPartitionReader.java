@@ -2,12 +2,16 @@ package io.github.amlspark.spark.read;
 
 import io.github.amlspark.progress.TaskProgress;
 import io.github.amlspark.FileTransfer;
+import io.github.amlspark.TransferStatus;
+import io.github.amlspark.transfer.BlobEntry;
 import io.github.amlspark.config.TransferSettings;
 import io.github.amlspark.storage.AzureRangeSource;
 import io.github.amlspark.transfer.DownloadEngine;
 import io.github.amlspark.transfer.OutputFolder;
 import io.github.amlspark.transfer.TransferPipeline;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import io.github.amlspark.spark.TransferMetrics;
 import io.github.amlspark.transfer.RangeSource;
@@ -24,6 +28,7 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
   private final TaskProgress.Listener listener;
   private final TransferMetrics metrics = new TransferMetrics();
   private final TransferPipeline<FileTransfer> results;
+  private final List<FileTransfer> refused = new ArrayList<>();
   private FileTransfer current;
 
   DownloadPartitionReader(BlobInputPartition partition, StructType readSchema, TransferSettings settings,
@@ -31,14 +36,28 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
     this.fields = readSchema.fieldNames();
     this.listener = listener;
     OutputFolder output = OutputFolder.open(settings.outputFolder(), conf);
+    TransferListener both = TransferListener.both(listener, metrics);
+    for (BlobEntry f : partition.files()) {
+      String error = partition.refused().get(f.path());
+      if (error != null) {
+        FileTransfer result = new FileTransfer(f.path(), output.location(f.path()), f.length(), f.contentMd5(),
+            TransferStatus.FAILED, false, error);
+        both.fileDone(result);
+        refused.add(result);
+      }
+    }
     RangeSource source = new AzureRangeSource(partition.access(), settings.retry().idleTimeout());
-    this.results = new DownloadEngine(source, output, settings,
-        TransferListener.both(listener, metrics)).download(partition.files());
+    this.results = new DownloadEngine(source, output, settings, both)
+        .download(partition.files().stream().filter(f -> !partition.refused().containsKey(f.path())).toList());
   }
 
   @Override
   public boolean next() {
     listener.flush();
+    if (!refused.isEmpty()) {
+      current = refused.remove(0);
+      return true;
+    }
     if (!results.hasNext()) {
       return false;
     }

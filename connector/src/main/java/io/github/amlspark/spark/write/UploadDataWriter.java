@@ -3,6 +3,7 @@ package io.github.amlspark.spark.write;
 import io.github.amlspark.FileTransfer;
 import io.github.amlspark.TransferStatus;
 import io.github.amlspark.storage.BlobUploader;
+import io.github.amlspark.transfer.BlobNames;
 import io.github.amlspark.transfer.UploadItem;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -38,7 +39,15 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
       throw new IllegalArgumentException("A row's 'path' is null: every row names the file it writes.");
     }
     String path = row.getUTF8String(spec.pathIndex()).toString();
-    String blobName = spec.remotePrefix() + path.replace('\\', '/').replaceAll("^/+", "");
+    String blobName = spec.remotePrefix() + path;
+    // The check folder uploads make: a row is written under exactly its name, or FAILED, never renamed.
+    String problem = BlobNames.problem(blobName);
+    if (problem != null) {
+      String file = spec.contentIndex() >= 0 ? path : row.getUTF8String(spec.sourceFileIndex()).toString();
+      uploads.fail(new FileTransfer(blobName, file, 0, null, TransferStatus.FAILED, false,
+          "Row with path \"" + path + "\" was not uploaded: " + problem + ". Give a path without it."));
+      return;
+    }
     UploadItem item;
     BlobUploader.Source source;
     if (spec.contentIndex() >= 0) {

@@ -19,6 +19,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class SerializationTest {
     files.add(new BlobEntry("b", "b", 0, 0L, null, null));
     ContainerAccess access = new ContainerAccess("http://127.0.0.1:10000/devstoreaccount1/azureml",
         SecretString.ofNullable("sv=2024&sig=abc%3D"));
-    BlobInputPartition partition = new BlobInputPartition(List.copyOf(files), access);
+    BlobInputPartition partition = new BlobInputPartition(List.copyOf(files), access, Map.of("a", "refused"));
 
     BlobInputPartition copy = roundTrip(partition);
     assertNotSame(partition, copy);
@@ -55,7 +56,7 @@ class SerializationTest {
     assertEquals("BlobInputPartition(2 files)", copy.toString());
     assertFalse(copy.toString().contains("sig="));
 
-    BlobInputPartition mutableList = new BlobInputPartition(files, access);
+    BlobInputPartition mutableList = new BlobInputPartition(files, access, Map.of());
     assertEquals(mutableList, roundTrip(mutableList));
   }
 
