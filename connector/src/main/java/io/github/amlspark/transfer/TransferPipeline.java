@@ -71,7 +71,13 @@ public final class TransferPipeline<R> implements Iterator<R>, AutoCloseable {
     while (index < blobs.size() && queue.size() < maxLookahead) {
       BlobEntry blob = blobs.get(index);
       if (runsAhead.test(blob)) {
-        permits.acquire();
+        // Wait for a permit only with nothing to hand back: otherwise the caller would sit here until all
+        // but the last few blobs were done, returning no result (and reporting no progress) meanwhile.
+        if (queue.isEmpty()) {
+          permits.acquire();
+        } else if (!permits.tryAcquire()) {
+          return;
+        }
         index++;
         queue.add(TransferPool.get().submit(() -> {
           try {

@@ -88,9 +88,11 @@ abstract class DownloadEngineTest {
     assertNull(r.error());
     assertEquals(expected.length, r.length());
     assertEquals(verified, r.checksumVerified());
-    assertEquals(md5Hex(expected), r.contentMd5());
     assertEquals(out.resolve(r.path()), localFile(r));
-    assertArrayEquals(expected, Files.readAllBytes(out.resolve(r.path())), r.path());
+    // The report's MD5 must describe the bytes on disk, not echo the listing's.
+    byte[] written = Files.readAllBytes(out.resolve(r.path()));
+    assertEquals(md5Hex(written), r.contentMd5(), () -> r.path() + ": the reported MD5 is not that of the file");
+    assertArrayEquals(expected, written, r.path());
   }
 
   // ---------------------------------------------------------------- happy paths
