@@ -109,12 +109,12 @@ final class BlobCopier {
 
   /**
    * One long range. When it breaks, it resumes after the last byte written, under the retry policy; a try
-   * that made progress starts the policy afresh, since the policy bounds failures in a row, not the time a
-   * long range takes.
+   * that made progress starts the policy afresh (at most {@code maxTries} times), since the policy bounds
+   * failures in a row, not the time a long range takes.
    */
   private void streamPart(BlobEntry blob, long offset, long count, FileChannel file) throws IOException {
     long[] done = {0};
-    while (true) {
+    for (int resumes = 0; ; resumes++) {
       long before = done[0];
       try {
         settings.retry().run(listener, tryNumber -> {
@@ -133,7 +133,7 @@ final class BlobCopier {
         // Resume only when the policy gave up on transient failures after some progress; a refusal or a
         // failed write is final.
         if (!(e.getCause() instanceof TransientFailure) || done[0] == before
-            || Thread.currentThread().isInterrupted()) {
+            || resumes >= settings.retry().maxTries() || Thread.currentThread().isInterrupted()) {
           throw e;
         }
         listener.retried();

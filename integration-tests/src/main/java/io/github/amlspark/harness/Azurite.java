@@ -34,13 +34,33 @@ public final class Azurite implements AutoCloseable {
    * @throws IOException when it does not start
    */
   public static Azurite start(Path home, int port) throws IOException {
+    return start(home, port, List.of("--inMemoryPersistence"));
+  }
+
+  /**
+   * An emulator that keeps its blobs on disk, so that one stopped and started again on the same port and
+   * folder still has them (as a service restarting would).
+   *
+   * @param home the folder holding node_modules/azurite (after {@code npm ci})
+   * @param port the port, or 0 for a free one
+   * @param location where the blobs are kept
+   * @return the running emulator, ready for requests
+   * @throws IOException when it does not start
+   */
+  public static Azurite startPersistent(Path home, int port, Path location) throws IOException {
+    return start(home, port, List.of("--location", location.toString()));
+  }
+
+  private static Azurite start(Path home, int port, List<String> storage) throws IOException {
     Path bin = home.resolve("node_modules/.bin/azurite-blob");
     if (!Files.isExecutable(bin)) {
       throw new IOException("Azurite is not installed at " + bin + ": run `npm ci` in " + home);
     }
     int p = port == 0 ? freePort() : port;
-    Process process = new ProcessBuilder(List.of(bin.toString(), "--blobHost", "127.0.0.1", "--blobPort",
-        String.valueOf(p), "--inMemoryPersistence", "--silent", "--disableTelemetry", "--skipApiVersionCheck"))
+    List<String> command = new java.util.ArrayList<>(List.of(bin.toString(), "--blobHost", "127.0.0.1",
+        "--blobPort", String.valueOf(p), "--silent", "--disableTelemetry", "--skipApiVersionCheck"));
+    command.addAll(storage);
+    Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();

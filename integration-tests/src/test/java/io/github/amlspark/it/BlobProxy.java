@@ -22,7 +22,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * A small HTTP proxy in front of Azurite that sees every request the connector makes: it records them,
- * and can flip a byte of a blob's body or cut it short, as a faulty network would.
+ * and makes a blob's GETs go wrong as a faulty network, proxy or service would: a flipped byte, a body cut
+ * short or reset mid-way, a body that stalls, the whole blob for a ranged GET, throttling and server
+ * errors.
  */
 final class BlobProxy implements AutoCloseable {
   private static final Set<String> HOP_HEADERS = Set.of("host", "connection", "content-length",
@@ -39,9 +41,26 @@ final class BlobProxy implements AutoCloseable {
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile UnaryOperator<String> listingRewrite;
   private volatile long getDelayMillis;
+  private volatile long stallMillis = 10_000;
+  private final AtomicInteger faultsInjected = new AtomicInteger();
 
-  /** How a body goes wrong. */
-  enum Fault { FLIP_BYTE, CUT_SHORT }
+  /** How a GET goes wrong. */
+  enum Fault {
+    /** One byte of the body flipped, headers intact (Content-MD5 headers then disagree with the body). */
+    FLIP_BYTE,
+    /** A complete response whose body is half the bytes (Content-Length says so). */
+    CUT_SHORT,
+    /** Content-Length promises the whole body, half is sent, then the connection closes. */
+    RESET_MID_BODY,
+    /** Half the body, then nothing for {@link #stallFor} before the connection closes. */
+    STALL,
+    /** The Range header ignored: 200 with the whole blob, as a range-blind cache would answer. */
+    WHOLE_BODY_200,
+    /** 503 ServerBusy with Retry-After: 1, without reaching Azurite. */
+    BUSY_503,
+    /** 500 InternalError, without reaching Azurite. */
+    ERROR_500
+  }
 
   /**
    * A request as the proxy saw it.
@@ -81,6 +100,16 @@ final class BlobProxy implements AutoCloseable {
     faultsLeft.set(times);
   }
 
+  /** How long a {@link Fault#STALL}ed body stays silent before its connection closes. */
+  void stallFor(long millis) {
+    this.stallMillis = millis;
+  }
+
+  /** @return how many faults were injected since the last reset */
+  int faultsInjected() {
+    return faultsInjected.get();
+  }
+
   List<Recorded> requests() {
     return List.copyOf(requests);
   }
@@ -116,6 +145,7 @@ final class BlobProxy implements AutoCloseable {
     maxInFlight.set(0);
     listingRewrite = null;
     getDelayMillis = 0;
+    faultsInjected.set(0);
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -127,11 +157,7 @@ final class BlobProxy implements AutoCloseable {
       if (recorded.isBlobGet()) {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         if (getDelayMillis > 0) {
-          try {
-            Thread.sleep(getDelayMillis);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
+          sleep(getDelayMillis);
         }
       }
       try {
@@ -149,11 +175,28 @@ final class BlobProxy implements AutoCloseable {
     try (InputStream in = ex.getRequestBody()) {
       body = in.readAllBytes();
     }
+    Fault faulty = ex.getRequestMethod().equals("GET") && faultyBlob != null
+        && ex.getRequestURI().getPath().endsWith(faultyBlob) && !pathAndQuery.contains("comp=")
+        && faultsLeft.getAndDecrement() > 0 ? fault : null;
+    if (faulty != null) {
+      faultsInjected.incrementAndGet();
+    }
+    if (faulty == Fault.BUSY_503 || faulty == Fault.ERROR_500) {
+      boolean busy = faulty == Fault.BUSY_503;
+      ex.getResponseHeaders().set("x-ms-error-code", busy ? "ServerBusy" : "InternalError");
+      if (busy) {
+        ex.getResponseHeaders().set("Retry-After", "1");
+      }
+      ex.sendResponseHeaders(busy ? 503 : 500, -1);
+      return;
+    }
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(target + pathAndQuery))
         .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(body));
     ex.getRequestHeaders().forEach((k, vs) -> {
-      if (!HOP_HEADERS.contains(k.toLowerCase())) {
+      boolean dropRange = faulty == Fault.WHOLE_BODY_200
+          && (k.equalsIgnoreCase("x-ms-range") || k.equalsIgnoreCase("range"));
+      if (!HOP_HEADERS.contains(k.toLowerCase()) && !dropRange) {
         vs.forEach(v -> req.header(k, v));
       }
     });
@@ -175,10 +218,7 @@ final class BlobProxy implements AutoCloseable {
       out = rewrite.apply(new String(out, StandardCharsets.UTF_8))
           .getBytes(StandardCharsets.UTF_8);
     }
-    boolean faulty = ex.getRequestMethod().equals("GET") && faultyBlob != null
-        && ex.getRequestURI().getPath().endsWith(faultyBlob) && out.length > 0
-        && faultsLeft.getAndDecrement() > 0;
-    if (faulty && fault == Fault.FLIP_BYTE) {
+    if (faulty == Fault.FLIP_BYTE && out.length > 0) {
       out = out.clone();
       out[out.length / 2] ^= 0x5A;
     }
@@ -186,13 +226,31 @@ final class BlobProxy implements AutoCloseable {
       ex.sendResponseHeaders(resp.statusCode(), -1);
       return;
     }
-    if (faulty && fault == Fault.CUT_SHORT) {
+    if (faulty == Fault.CUT_SHORT) {
       // A body that ends early: what the client sees when a connection drops mid-transfer.
       out = Arrays.copyOf(out, out.length / 2);
     }
     ex.sendResponseHeaders(resp.statusCode(), out.length);
-    try (OutputStream os = ex.getResponseBody()) {
+    OutputStream os = ex.getResponseBody();
+    if (faulty == Fault.RESET_MID_BODY || faulty == Fault.STALL) {
+      os.write(out, 0, out.length / 2);
+      os.flush();
+      if (faulty == Fault.STALL) {
+        sleep(stallMillis);
+      }
+      // The exchange closes (in handle) short of the promised length: the server drops the connection.
+      return;
+    }
+    try (os) {
       os.write(out);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

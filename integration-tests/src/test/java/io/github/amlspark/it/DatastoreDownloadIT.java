@@ -200,8 +200,10 @@ class DatastoreDownloadIT {
 
     proxy.fail("c/once.bin", BlobProxy.Fault.CUT_SHORT, 1000);
     Path out = dir.resolve("o2");
-    TransferException e = assertThrows(TransferException.class,
-        () -> files.downloadFromDatastore("ds", "c/", out.toString()));
+    TransferException e;
+    try (SessionConf retries = SessionConf.shortRetries()) {
+      e = assertThrows(TransferException.class, () -> files.downloadFromDatastore("ds", "c/", out.toString()));
+    }
     assertFalse(e instanceof ChecksumMismatchException);
     assertEquals(1, e.report().failed());
     assertEquals(List.of(), tree(out), "neither a partial file nor a temporary one is left");

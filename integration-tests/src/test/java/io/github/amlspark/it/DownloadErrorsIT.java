@@ -388,8 +388,11 @@ class DownloadErrorsIT {
 
     // A failed file: its error, the exception and the report.
     proxy.fail("s/bad.bin", BlobProxy.Fault.CUT_SHORT, 1000);
-    TransferException e = assertThrows(TransferException.class,
-        () -> files.downloadFromDatastore("ds", "s/", dir.resolve("o2").toString()));
+    TransferException e;
+    try (SessionConf retries = SessionConf.shortRetries()) {
+      e = assertThrows(TransferException.class,
+          () -> files.downloadFromDatastore("ds", "s/", dir.resolve("o2").toString()));
+    }
     sigs = signaturesSeen(proxy);
     assertEquals(1, e.report().failed());
     assertEquals(1, e.report().transferred());
@@ -499,8 +502,11 @@ class DownloadErrorsIT {
 
     // A FAILED file.
     proxy.fail("p/bad.bin", BlobProxy.Fault.CUT_SHORT, 1000);
-    TransferException e = assertThrows(TransferException.class,
-        () -> sasFiles.downloadFromDatastore("sasds", "p/", dir.resolve("o3").toString()));
+    TransferException e;
+    try (SessionConf retries = SessionConf.shortRetries()) {
+      e = assertThrows(TransferException.class,
+          () -> sasFiles.downloadFromDatastore("sasds", "p/", dir.resolve("o3").toString()));
+    }
     assertEquals(1, e.report().failed());
     assertEquals(2, e.report().transferred());
     assertNoSecret("TransferException", e.getMessage(), sig);
