@@ -9,7 +9,6 @@ import com.azure.storage.blob.BlobContainerClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,37 +17,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.QueryExecution;
-import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.QueryExecutionListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import scala.collection.JavaConverters;
 
 /** DSv2 custom metrics, as the Spark UI's SQL tab shows them, read back from the executed plans. */
 class MetricsIT {
   @TempDir
   Path dir;
   private final SparkSession spark = TestEnvironment.spark();
-
-  /** @return every metric of every node of the plan, by name (summed over nodes) */
-  private static Map<String, Long> metrics(SparkPlan plan) {
-    Map<String, Long> all = new java.util.HashMap<>();
-    List<SparkPlan> nodes = new ArrayList<>(List.of(plan));
-    while (!nodes.isEmpty()) {
-      SparkPlan node = nodes.remove(0);
-      for (Map.Entry<String, SQLMetric> m : JavaConverters.mapAsJavaMap(node.metrics()).entrySet()) {
-        all.merge(m.getKey(), m.getValue().value(), Long::sum);
-      }
-      nodes.addAll(JavaConverters.seqAsJavaList(node.children()));
-      if (node instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec adaptive) {
-        nodes.add(adaptive.executedPlan());
-      }
-    }
-    return all;
-  }
 
   @Test
   void aDownloadReportsFilesBytesAndSkipsInItsPlan() throws Exception {
@@ -63,7 +42,7 @@ class MetricsIT {
         .option("datastore", "ds").option("outputFolder", dir.resolve("out").toString()).load();
     assertEquals(2, download.collectAsList().size());
 
-    Map<String, Long> m = metrics(download.queryExecution().executedPlan());
+    Map<String, Long> m = PlanMetrics.of(download.queryExecution().executedPlan());
     assertEquals(1L, m.get("filesTransferred"), m.toString());
     assertEquals(1L, m.get("filesSkipped"), m.toString());
     assertEquals(0L, m.get("filesFailed"), m.toString());
@@ -88,7 +67,7 @@ class MetricsIT {
           .option("datastore", "ds").option("outputFolder", dir.resolve("rout").toString()).load();
       assertEquals(2, download.collectAsList().size());
 
-      Map<String, Long> m = metrics(download.queryExecution().executedPlan());
+      Map<String, Long> m = PlanMetrics.of(download.queryExecution().executedPlan());
       assertEquals(2L, m.get("filesTransferred"), m.toString());
       assertEquals(0L, m.get("filesFailed"), m.toString());
       assertEquals(2L, m.get("retries"), "one retry per body cut short: " + m);
@@ -126,7 +105,7 @@ class MetricsIT {
       spark.listenerManager().unregister(listener);
     }
     assertNotNull(written.get(), "the write's execution was seen");
-    Map<String, Long> m = metrics(written.get().executedPlan());
+    Map<String, Long> m = PlanMetrics.of(written.get().executedPlan());
     assertEquals(2L, m.get("filesTransferred"), m.toString());
     assertEquals(5L, m.get("bytesTransferred"), m.toString());
     assertTrue(m.containsKey("checksumFailures"), m.toString());
