@@ -96,14 +96,13 @@ final class HadoopOutputFolder extends OutputFolder {
   }
 
   /**
-   * HDFS's hsync puts the bytes on the datanodes' disks; object stores (WASB, ABFS, S3) commit a blob only
-   * when its stream closes, which the commit does next, and may not support either call.
+   * HDFS's hsync puts the bytes on the datanodes' disks. Hadoop deprecated the separate hflush probe: a
+   * stream without hsync has no flush worth calling. Object stores (WASB, ABFS, S3) commit a blob only
+   * when its stream closes, which the commit does next.
    */
   private static void forceToStorage(FSDataOutputStream out) throws IOException {
     if (out.hasCapability(StreamCapabilities.HSYNC)) {
       out.hsync();
-    } else if (out.hasCapability(StreamCapabilities.HFLUSH)) {
-      out.hflush();
     }
   }
 
