@@ -106,8 +106,7 @@ public final class DownloadEngine {
   }
 
   private FileTransfer folderInTheWay(BlobEntry blob, String file) {
-    return done(blob, file, TransferStatus.FAILED, false, "A folder exists at " + file
-        + " where this file would land; remove it or download into another outputFolder.");
+    return done(blob, file, TransferStatus.FAILED, false, OutputFolder.folderInTheWay(file));
   }
 
   private FileTransfer done(BlobEntry blob, String file, TransferStatus status, boolean verified,

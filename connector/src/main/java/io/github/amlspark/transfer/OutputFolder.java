@@ -65,12 +65,39 @@ public abstract class OutputFolder {
     try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(folder)) {
       for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) files::iterator) {
         String name = p.getFileName().toString();
-        if (name.startsWith(".") && name.endsWith(TEMP_SUFFIX) && java.nio.file.Files.deleteIfExists(p)) {
+        if (isTemp(name) && java.nio.file.Files.deleteIfExists(p)) {
           removed++;
         }
       }
     }
     return removed;
+  }
+
+  /**
+   * Deletes the temporary files that killed tasks, lost executors or a stopped driver left beside these
+   * files. Called on the driver before a download into a non-local folder (on local folders the
+   * shared download does it after a dead holder, with {@link #removeLeftovers(java.nio.file.Path)}).
+   *
+   * @param relativeFiles the files a download is about to write
+   * @return how many were deleted
+   * @throws IOException when a folder cannot be listed or a file deleted
+   */
+  public int removeLeftovers(java.util.Collection<String> relativeFiles) throws IOException {
+    return 0;
+  }
+
+  /** @return whether {@code name} is one of {@link #tempName}'s */
+  static boolean isTemp(String name) {
+    return name.startsWith(".") && name.endsWith(TEMP_SUFFIX);
+  }
+
+  /**
+   * @param location a final path
+   * @return why a file cannot land there, and what to do
+   */
+  static String folderInTheWay(String location) {
+    return "A folder exists at " + location + " where this file would land; remove it or download into "
+        + "another outputFolder.";
   }
 
   /** Most file systems' limit on one name, in bytes of UTF-8 (ext4, XFS, HDFS, APFS). */

@@ -19,6 +19,12 @@ public final class Azurite implements AutoCloseable {
   public static final String ACCOUNT_KEY =
       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+  /**
+   * The port hadoop-azure's emulator mode ({@code wasb://container@storageemulator/}) always talks to, on
+   * 127.0.0.1 (azure-storage's development account): it cannot be configured.
+   */
+  public static final int WASB_EMULATOR_PORT = 10000;
+
   private final Process process;
   private final int port;
 
@@ -69,6 +75,22 @@ public final class Azurite implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "azurite-stop"));
     azurite.awaitReady();
     return azurite;
+  }
+
+  /**
+   * @param home the folder holding node_modules/azurite
+   * @return an emulator on {@link #WASB_EMULATOR_PORT}, for WASB
+   * @throws IOException when that port is taken (the readiness check would otherwise take whatever
+   *     listens there for Azurite) or the emulator does not start
+   */
+  public static Azurite startForWasb(Path home) throws IOException {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress("127.0.0.1", WASB_EMULATOR_PORT));
+    } catch (java.net.BindException taken) {
+      throw new IOException("port " + WASB_EMULATOR_PORT + " is taken by another process; WASB tests need "
+          + "Azurite there because hadoop-azure's emulator mode is fixed to it: stop it and rerun", taken);
+    }
+    return start(home, WASB_EMULATOR_PORT);
   }
 
   private void awaitReady() throws IOException {

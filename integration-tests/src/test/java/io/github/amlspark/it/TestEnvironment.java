@@ -19,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class TestEnvironment {
   private static Azurite azurite;
+  private static Azurite wasbAzurite;
   private static SparkSession spark;
   private static BlobServiceClient blobs;
 
@@ -35,6 +36,21 @@ public final class TestEnvironment {
       }
     }
     return azurite;
+  }
+
+  /**
+   * @return a second emulator, on the port hadoop-azure's WASB emulator mode is fixed to, started on
+   *     first use: only WASB tests need it
+   */
+  public static synchronized Azurite wasbAzurite() {
+    if (wasbAzurite == null) {
+      try {
+        wasbAzurite = Azurite.startForWasb(Path.of(System.getProperty("azurite.home", ".")));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return wasbAzurite;
   }
 
   /** @return the shared local Spark session, two cores as on CI */
@@ -120,6 +136,10 @@ public final class TestEnvironment {
     if (azurite != null) {
       azurite.close();
       azurite = null;
+    }
+    if (wasbAzurite != null) {
+      wasbAzurite.close();
+      wasbAzurite = null;
     }
   }
 }

@@ -13,6 +13,7 @@ import io.github.amlspark.transfer.OutputPaths;
 import io.github.amlspark.workspace.WorkspaceLocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +32,16 @@ import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A planned read. The driver resolves the workspace and datastore, issues the executors' SAS and lists the
  * blobs once; the listing is memoized, so that however often Spark asks, storage is listed once.
  */
 public final class AzureMLScan implements Scan, Batch {
+  private static final Logger LOGGER = LoggerFactory.getLogger(AzureMLScan.class);
+
   private final SparkSession spark;
   private final ReadRequest request;
   private final StructType readSchema;
@@ -87,6 +92,7 @@ public final class AzureMLScan implements Scan, Batch {
       if (request.isDownload()) {
         prepareOutputFolder();
         refused = OutputPaths.folderConflicts(p.files().stream().map(BlobEntry::path).toList());
+        removeLeftovers(p.files());
       } else if (Arrays.asList(readSchema.fieldNames()).contains("content")) {
         p.files().stream().filter(f -> f.length() > ContentReader.MAX_CONTENT_BYTES).findFirst()
             .ifPresent(f -> {
@@ -140,6 +146,31 @@ public final class AzureMLScan implements Scan, Batch {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Output folder " + folder + " could not be created: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Deletes the partial files that killed tasks of earlier downloads left beside the files this one
+   * writes: a task that dies with its executor never deletes its temporary file. Best effort: they never
+   * sit at a final path.
+   */
+  private void removeLeftovers(List<BlobEntry> files) {
+    String folder = request.transfer().outputFolder();
+    List<String> relative = new ArrayList<>(files.size());
+    for (BlobEntry file : files) {
+      try {
+        relative.add(OutputPaths.relativeFile(file.path()));
+      } catch (IllegalArgumentException unsafe) {
+        // Never written: its task reports it FAILED.
+      }
+    }
+    try {
+      int removed = OutputFolder.open(folder, hadoopConf()).removeLeftovers(relative);
+      if (removed > 0) {
+        LOGGER.info("Removed {} partial files that stopped downloads left in {}.", removed, folder);
+      }
+    } catch (IOException e) {
+      LOGGER.warn("Could not remove the partial files stopped downloads left in {}: {}", folder, e.toString());
     }
   }
 
