@@ -39,7 +39,7 @@ class SasIssuerTest {
   @Test
   void executorsGetTheLeastPermissionsEachOperationNeeds() {
     assertEquals("rl", query(SasIssuer.issue(KEYED, SasIssuer.readList(), Duration.ofHours(1))).get("sp"));
-    assertEquals("cw", query(SasIssuer.issue(KEYED, SasIssuer.upload(OverwriteMode.NEVER), Duration.ofHours(1)))
+    assertEquals("rcw", query(SasIssuer.issue(KEYED, SasIssuer.upload(OverwriteMode.NEVER), Duration.ofHours(1)))
         .get("sp"));
     assertEquals("cw", query(SasIssuer.issue(KEYED, SasIssuer.upload(OverwriteMode.ALWAYS), Duration.ofHours(1)))
         .get("sp"));
