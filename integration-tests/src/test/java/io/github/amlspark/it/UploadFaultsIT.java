@@ -114,21 +114,31 @@ class UploadFaultsIT {
     assertEquals(TransferStatus.TRANSFERRED, f.status(), path + ": " + f.error());
   }
 
+  /**
+   * Uploads a small file (one Put Blob) and a large one (blocks and a commit) whose PUTs meet the fault
+   * {@code times} each, and checks that both land whole, with their Content-MD5.
+   */
+  private void assertUploadsThrough(PutFault fault, PutKind largeKind, int times, OverwriteMode mode)
+      throws Exception {
+    String remote = fault.name().toLowerCase(java.util.Locale.ROOT);
+    byte[] small = random(BLOCK / 2, fault.ordinal());
+    byte[] large = random(3 * BLOCK + 7, fault.ordinal() + 10);
+    Path src = folder(remote, Map.of("small.bin", small, "large.bin", large));
+    proxy.failPuts(remote + "/small.bin", PutKind.PUT_BLOB, fault, times);
+    proxy.failPuts(remote + "/large.bin", largeKind, fault, times);
+
+    TransferReport report = upload(src, remote, mode);
+
+    assertEquals(2 * times, proxy.putFaultsInjected(), "every fault was met");
+    for (Map.Entry<String, byte[]> file : Map.of("small.bin", small, "large.bin", large).entrySet()) {
+      assertTransferred(report, remote + "/" + file.getKey());
+      assertBlob(remote + "/" + file.getKey(), file.getValue());
+    }
+  }
+
   @Test
   void aConnectionResetMidBlockOrMidPutBlobIsRetried() throws Exception {
-    byte[] small = random(BLOCK / 2, 1);
-    byte[] large = random(3 * BLOCK + 7, 2);
-    Path src = folder("reset", Map.of("small.bin", small, "large.bin", large));
-    proxy.failPuts("r/small.bin", PutKind.PUT_BLOB, PutFault.RESET_MID_BODY, 1);
-    proxy.failPuts("r/large.bin", PutKind.PUT_BLOCK, PutFault.RESET_MID_BODY, 2);
-
-    TransferReport report = upload(src, "r", OverwriteMode.NEVER);
-
-    assertEquals(3, proxy.putFaultsInjected());
-    assertTransferred(report, "r/small.bin");
-    assertTransferred(report, "r/large.bin");
-    assertBlob("r/small.bin", small);
-    assertBlob("r/large.bin", large);
+    assertUploadsThrough(PutFault.RESET_MID_BODY, PutKind.PUT_BLOCK, 2, OverwriteMode.NEVER);
   }
 
   /**
@@ -137,36 +147,12 @@ class UploadFaultsIT {
    */
   @Test
   void aLostResponseToAConditionalCreateIsTransferredNotSkipped() throws Exception {
-    byte[] small = random(1000, 3);
-    byte[] large = random(2 * BLOCK + 1, 4);
-    Path src = folder("lost", Map.of("small.bin", small, "large.bin", large));
-    proxy.failPuts("l/small.bin", PutKind.PUT_BLOB, PutFault.LOST_RESPONSE, 1);
-    proxy.failPuts("l/large.bin", PutKind.PUT_BLOCK_LIST, PutFault.LOST_RESPONSE, 1);
-
-    TransferReport report = upload(src, "l", OverwriteMode.NEVER);
-
-    assertEquals(2, proxy.putFaultsInjected());
-    assertTransferred(report, "l/small.bin");
-    assertTransferred(report, "l/large.bin");
-    assertBlob("l/small.bin", small);
-    assertBlob("l/large.bin", large);
+    assertUploadsThrough(PutFault.LOST_RESPONSE, PutKind.PUT_BLOCK_LIST, 1, OverwriteMode.NEVER);
   }
 
   @Test
   void burstsOf503WithRetryAfterAreRetried() throws Exception {
-    byte[] small = random(1000, 5);
-    byte[] large = random(2 * BLOCK + 1, 6);
-    Path src = folder("busy", Map.of("small.bin", small, "large.bin", large));
-    proxy.failPuts("b/small.bin", PutKind.PUT_BLOB, PutFault.STATUS_503, 3);
-    proxy.failPuts("b/large.bin", PutKind.PUT_BLOCK_LIST, PutFault.STATUS_503, 3);
-
-    TransferReport report = upload(src, "b", OverwriteMode.ALWAYS);
-
-    assertEquals(6, proxy.putFaultsInjected());
-    assertTransferred(report, "b/small.bin");
-    assertTransferred(report, "b/large.bin");
-    assertBlob("b/small.bin", small);
-    assertBlob("b/large.bin", large);
+    assertUploadsThrough(PutFault.STATUS_503, PutKind.PUT_BLOCK_LIST, 3, OverwriteMode.ALWAYS);
   }
 
   @Test
