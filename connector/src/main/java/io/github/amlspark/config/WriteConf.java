@@ -43,6 +43,6 @@ public final class WriteConf {
         lookup.get(AmlOptions.OVERWRITE).map(OverwriteMode::parse).orElse(OverwriteMode.NEVER),
         lookup.bool(AmlOptions.VALIDATE_CHECKSUM, false),
         lookup.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, ReadConf.DEFAULT_CONCURRENCY, ReadConf.MAX_CONCURRENCY),
-        ReadConf.sasTtl(lookup));
+        ReadConf.sasTtl(lookup), ReadConf.retryPolicy(lookup));
   }
 }

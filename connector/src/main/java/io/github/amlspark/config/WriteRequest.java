@@ -1,6 +1,7 @@
 package io.github.amlspark.config;
 
 import io.github.amlspark.OverwriteMode;
+import io.github.amlspark.transfer.RetryPolicy;
 import io.github.amlspark.workspace.WorkspaceRequest;
 import java.time.Duration;
 
@@ -14,7 +15,9 @@ import java.time.Duration;
  * @param validateChecksum also send each block's MD5
  * @param concurrency files in flight per task
  * @param sasTtl how long the executors' SAS stays valid
+ * @param retry how every request is retried
  */
 public record WriteRequest(WorkspaceRequest workspace, String datastore, String remotePath,
-    OverwriteMode overwrite, boolean validateChecksum, int concurrency, Duration sasTtl) {
+    OverwriteMode overwrite, boolean validateChecksum, int concurrency, Duration sasTtl,
+    RetryPolicy retry) {
 }

@@ -43,8 +43,21 @@ final class BlobHttp {
    * @return a request to the blob, SAS included, with the service version set
    */
   static HttpRequest.Builder request(ContainerAccess access, String blobName, Duration timeout) {
-    String sas = access.sas() == null ? "" : "?" + access.sas().reveal();
-    return HttpRequest.newBuilder(URI.create(access.containerUrl() + "/" + Utility.urlEncode(blobName) + sas))
+    return request(access, blobName, "", timeout);
+  }
+
+  /**
+   * @param access the container and its SAS
+   * @param blobName the blob's full name
+   * @param query the operation's query parameters, encoded ({@code comp=block&blockid=...}), or ""
+   * @param timeout how long to wait for the response's headers (the idle timeout)
+   * @return a request to the blob with those parameters, SAS included, with the service version set
+   */
+  static HttpRequest.Builder request(ContainerAccess access, String blobName, String query, Duration timeout) {
+    String sas = access.sas() == null ? "" : access.sas().reveal();
+    String all = query.isEmpty() ? sas : sas.isEmpty() ? query : query + "&" + sas;
+    return HttpRequest.newBuilder(URI.create(access.containerUrl() + "/" + Utility.urlEncode(blobName)
+            + (all.isEmpty() ? "" : "?" + all)))
         .timeout(timeout)
         .header("x-ms-version", SERVICE_VERSION);
   }

@@ -128,11 +128,12 @@ public final class SasIssuer {
 
   /**
    * @param mode the upload's overwrite mode
-   * @return create and write; plus read when {@code ifDifferent} must compare with the blob there
+   * @return create and write; plus read unless {@code overwrite=true}: {@code ifDifferent} compares with the
+   *     blob there, and {@code false} tells its own blob from another writer's when a retried create is refused
    */
   public static BlobContainerSasPermission upload(OverwriteMode mode) {
     return new BlobContainerSasPermission().setCreatePermission(true).setWritePermission(true)
-        .setReadPermission(mode == OverwriteMode.IF_DIFFERENT);
+        .setReadPermission(mode != OverwriteMode.ALWAYS);
   }
 
   private static String accountName(DatastoreSpec datastore) {

@@ -9,6 +9,9 @@ import io.github.amlspark.auth.ContainerAccess;
  * URL with its query (that is where a SAS signature lives).
  */
 public final class StorageErrors {
+  private static final String LEASED =
+      "the blob is leased: break the lease or wait until it is released, then upload again";
+
   private StorageErrors() {
   }
 
@@ -48,8 +51,28 @@ public final class StorageErrors {
       case 404:
         hint = "not found: the container or blob does not exist";
         break;
+      case 400:
+        hint = "InvalidBlockList".equals(errorCode)
+            ? "another upload to this blob committed while this one staged its blocks, which discarded them; "
+                + "the blob holds the other upload's file: upload again if this one should replace it"
+            : "the storage service refused the request";
+        break;
+      case 409:
+        hint = switch (errorCode == null ? "" : errorCode) {
+          case "BlobAlreadyExists" -> "a blob of that name exists";
+          case "LeaseIdMissing", "LeaseIdMismatchWithBlobOperation", "LeaseNotPresentWithBlobOperation" -> LEASED;
+          case "BlobImmutableDueToPolicy", "BlobImmutableDueToLegalHold" -> "the blob is immutable (an "
+              + "immutability policy or legal hold protects it): upload to another name, or lift the policy";
+          default -> "the blob cannot be written as it is: a directory of that name in a hierarchical "
+              + "namespace, an immutable or a leased blob; upload to another name, or remove what is in the way";
+        };
+        break;
       case 412:
-        hint = "the blob changed while it was being read; run the transfer again";
+        hint = switch (errorCode == null ? "" : errorCode) {
+          case "LeaseIdMissing", "LeaseIdMismatchWithBlobOperation", "LeaseNotPresentWithBlobOperation",
+              "LeaseLost" -> LEASED;
+          default -> "the blob changed while it was being read; run the transfer again";
+        };
         break;
       default:
         hint = "the storage service refused the request";

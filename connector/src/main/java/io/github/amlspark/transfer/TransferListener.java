@@ -35,7 +35,7 @@ public interface TransferListener {
   default void bytesTransferred(long count) {
   }
 
-  /** A range or file is being fetched again after a checksum mismatch. */
+  /** A request, range or file is being tried again (a transient failure or a checksum mismatch). */
   default void retried() {
   }
 

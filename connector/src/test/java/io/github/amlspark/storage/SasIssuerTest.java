@@ -49,7 +49,7 @@ class SasIssuerTest {
     assertEquals("r", query(read.executors()).get("sp"));
     assertEquals("rl", query(read.listing()).get("sp"));
     assertEquals("r", query(SasIssuer.issue(KEYED, SasIssuer.read(), Duration.ofHours(1))).get("sp"));
-    assertEquals("cw", query(SasIssuer.issue(KEYED, SasIssuer.upload(OverwriteMode.NEVER), Duration.ofHours(1)))
+    assertEquals("rcw", query(SasIssuer.issue(KEYED, SasIssuer.upload(OverwriteMode.NEVER), Duration.ofHours(1)))
         .get("sp"));
     assertEquals("cw", query(SasIssuer.issue(KEYED, SasIssuer.upload(OverwriteMode.ALWAYS), Duration.ofHours(1)))
         .get("sp"));

@@ -146,6 +146,8 @@ final class BlobProxy implements AutoCloseable {
     listingRewrite = null;
     getDelayMillis = 0;
     faultsInjected.set(0);
+    putFaults.clear();
+    heldCommit = null;
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -161,7 +163,11 @@ final class BlobProxy implements AutoCloseable {
         }
       }
       try {
+        if (uploadFault(ex, recorded)) {
+          return;
+        }
         forward(ex, pathAndQuery);
+        uploadAnswered(recorded);
       } finally {
         if (recorded.isBlobGet()) {
           inFlight.decrementAndGet();
@@ -212,6 +218,10 @@ final class BlobProxy implements AutoCloseable {
         ex.getResponseHeaders().put(k, vs);
       }
     });
+    // A HEAD's Content-Length is the blob's length (Get Blob Properties), not a body's: pass it on.
+    if (ex.getRequestMethod().equals("HEAD")) {
+      resp.headers().firstValue("Content-Length").ifPresent(v -> ex.getResponseHeaders().set("Content-Length", v));
+    }
     byte[] out = resp.body();
     UnaryOperator<String> rewrite = listingRewrite;
     if (rewrite != null && pathAndQuery.contains("comp=list")) {
@@ -251,6 +261,131 @@ final class BlobProxy implements AutoCloseable {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- Upload faults: PUTs that break, lose their answer or are throttled, and commits held back ----
+
+  /** Which PUT of a blob a fault hits. */
+  enum PutKind {
+    PUT_BLOB, PUT_BLOCK, PUT_BLOCK_LIST;
+
+    static PutKind of(Recorded r) {
+      String query = r.pathAndQuery();
+      return query.contains("comp=blocklist") ? PUT_BLOCK_LIST : query.contains("comp=block") ? PUT_BLOCK
+          : PUT_BLOB;
+    }
+  }
+
+  /** How a PUT goes wrong. */
+  enum PutFault {
+    /** Half of the request body is read, then the connection is closed without an answer. */
+    RESET_MID_BODY,
+    /** The request reaches Azurite and is carried out; then the connection is closed without an answer. */
+    LOST_RESPONSE,
+    /** 503 ServerBusy with {@code Retry-After: 1}, without forwarding. */
+    STATUS_503
+  }
+
+  private record PutFaultSpec(PutKind kind, PutFault fault, AtomicInteger left) {
+  }
+
+  /** A first commit held until another commit of the same blob was answered. */
+  private record HeldCommit(String blobSuffix, java.util.concurrent.CountDownLatch held,
+      java.util.concurrent.CountDownLatch released, java.util.concurrent.atomic.AtomicBoolean taken) {
+  }
+
+  private final Map<String, PutFaultSpec> putFaults = new java.util.concurrent.ConcurrentHashMap<>();
+  private final AtomicInteger putFaultsDone = new AtomicInteger();
+  private volatile HeldCommit heldCommit;
+
+  /** Makes the next {@code times} PUTs of that kind to a blob whose path ends with {@code blobSuffix} go wrong. */
+  void failPuts(String blobSuffix, PutKind kind, PutFault fault, int times) {
+    putFaults.put(blobSuffix, new PutFaultSpec(kind, fault, new AtomicInteger(times)));
+  }
+
+  /** @return how many PUT faults were injected since the last reset */
+  int putFaultsInjected() {
+    return putFaultsDone.get();
+  }
+
+  /**
+   * Holds the next Put Block List of a blob whose path ends with {@code blobSuffix} until another Put Block
+   * List of it has been answered (at most 30 s): the first writer commits after the second.
+   */
+  void holdFirstCommit(String blobSuffix) {
+    heldCommit = new HeldCommit(blobSuffix, new java.util.concurrent.CountDownLatch(1),
+        new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.atomic.AtomicBoolean());
+  }
+
+  /** @return whether a commit is held, waiting at most 30 s for one */
+  boolean awaitHeldCommit() throws InterruptedException {
+    return heldCommit.held().await(30, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** @return whether the request was answered (or dropped) by a fault instead of being forwarded */
+  private boolean uploadFault(HttpExchange ex, Recorded r) throws IOException {
+    if (!r.method().equals("PUT")) {
+      return false;
+    }
+    String path = ex.getRequestURI().getPath();
+    HeldCommit hold = heldCommit;
+    if (hold != null && PutKind.of(r) == PutKind.PUT_BLOCK_LIST && path.endsWith(hold.blobSuffix())
+        && hold.taken().compareAndSet(false, true)) {
+      hold.held().countDown();
+      try {
+        hold.released().await(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return false;
+    }
+    PutFaultSpec spec = putFaults.entrySet().stream().filter(e -> path.endsWith(e.getKey()))
+        .map(Map.Entry::getValue).findFirst().orElse(null);
+    if (spec == null || spec.kind() != PutKind.of(r) || spec.left().getAndDecrement() <= 0) {
+      return false;
+    }
+    putFaultsDone.incrementAndGet();
+    byte[] body;
+    try (InputStream in = ex.getRequestBody()) {
+      body = spec.fault() == PutFault.RESET_MID_BODY
+          ? in.readNBytes(Integer.parseInt(ex.getRequestHeaders().getFirst("Content-Length")) / 2)
+          : in.readAllBytes();
+    }
+    switch (spec.fault()) {
+      case STATUS_503 -> {
+        ex.getResponseHeaders().add("Retry-After", "1");
+        ex.getResponseHeaders().add("x-ms-error-code", "ServerBusy");
+        ex.sendResponseHeaders(503, -1);
+      }
+      case LOST_RESPONSE -> {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(target + r.pathAndQuery()))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        r.headers().forEach((k, vs) -> {
+          if (!HOP_HEADERS.contains(k.toLowerCase())) {
+            vs.forEach(v -> req.header(k, v));
+          }
+        });
+        try {
+          client.send(req.build(), HttpResponse.BodyHandlers.discarding());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      default -> {
+        // RESET_MID_BODY: nothing more is read or sent.
+      }
+    }
+    // Closing an exchange whose response was never started closes its connection: no answer reaches the client.
+    return true;
+  }
+
+  /** Releases a held commit once another commit of its blob was answered. */
+  private void uploadAnswered(Recorded r) {
+    HeldCommit hold = heldCommit;
+    if (hold != null && hold.taken().get() && r.method().equals("PUT") && PutKind.of(r) == PutKind.PUT_BLOCK_LIST
+        && URI.create(r.pathAndQuery()).getPath().endsWith(hold.blobSuffix())) {
+      hold.released().countDown();
     }
   }
 

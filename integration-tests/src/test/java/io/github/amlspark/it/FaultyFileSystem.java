@@ -13,12 +13,15 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The local disk as a Hadoop file system under the {@code amlfaulty:} scheme, the path every non-local
  * URI (hdfs://, abfss://, dbfs:/) takes. Files whose names end in {@code .fail} break after
- * {@link #GOOD_BYTES}; those ending in {@code .hang} stall there until interrupted (or 60 s pass).
+ * {@link #GOOD_BYTES}; those ending in {@code .hang} stall there until interrupted (or 60 s pass); those
+ * ending in {@code .grow} grow by {@link #GROWTH} bytes there, once, as a checkpoint still being written would.
  */
 public class FaultyFileSystem extends RawLocalFileSystem {
   static final String SCHEME = "amlfaulty";
   /** Bytes a faulty file yields before it breaks: more than one 4 MiB block. */
   static final long GOOD_BYTES = 6L * 1024 * 1024;
+  /** Bytes a growing file gains once {@link #GOOD_BYTES} have been read. */
+  static final int GROWTH = 1024 * 1024;
 
   /** Makes the scheme reachable from the session's Hadoop configuration, as a user would at runtime. */
   static void register(SparkSession spark) {
@@ -66,42 +69,27 @@ public class FaultyFileSystem extends RawLocalFileSystem {
   public FSDataInputStream open(Path f, int bufferSize) throws IOException {
     FSDataInputStream in = super.open(f, bufferSize);
     String name = f.getName();
+    if (name.endsWith(".grow")) {
+      return new FSDataInputStream(new Growing(in, pathToFile(f).toPath()));
+    }
     if (!name.endsWith(".fail") && !name.endsWith(".hang")) {
       return in;
     }
     return new FSDataInputStream(new Breaking(in, name.endsWith(".hang")));
   }
 
-  /** Passes {@link #GOOD_BYTES} through, then fails or stalls. */
-  private static final class Breaking extends FSInputStream {
-    private final FSDataInputStream in;
-    private final boolean hang;
+  /** A stream over a local file's stream; subclasses decide what {@code read} does. */
+  private abstract static class Wrapped extends FSInputStream {
+    final FSDataInputStream in;
 
-    Breaking(FSDataInputStream in, boolean hang) {
+    Wrapped(FSDataInputStream in) {
       this.in = in;
-      this.hang = hang;
     }
 
     @Override
     public int read() throws IOException {
       byte[] one = new byte[1];
       return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      long pos = in.getPos();
-      if (pos >= GOOD_BYTES) {
-        if (hang) {
-          try {
-            Thread.sleep(60_000);
-          } catch (InterruptedException e) {
-            throw new InterruptedIOException("read interrupted at byte " + pos);
-          }
-        }
-        throw new IOException("injected read failure at byte " + pos);
-      }
-      return in.read(b, off, (int) Math.min(len, GOOD_BYTES - pos));
     }
 
     @Override
@@ -122,6 +110,53 @@ public class FaultyFileSystem extends RawLocalFileSystem {
     @Override
     public void close() throws IOException {
       in.close();
+    }
+  }
+
+  /** Passes {@link #GOOD_BYTES} through, then appends {@link #GROWTH} bytes to the file and reads on. */
+  private static final class Growing extends Wrapped {
+    private final java.nio.file.Path file;
+    private boolean grown;
+
+    Growing(FSDataInputStream in, java.nio.file.Path file) {
+      super(in);
+      this.file = file;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      long pos = in.getPos();
+      if (pos >= GOOD_BYTES && !grown) {
+        grown = true;
+        java.nio.file.Files.write(file, new byte[GROWTH], java.nio.file.StandardOpenOption.APPEND);
+      }
+      return in.read(b, off, grown ? len : (int) Math.min(len, GOOD_BYTES - pos));
+    }
+  }
+
+  /** Passes {@link #GOOD_BYTES} through, then fails or stalls. */
+  private static final class Breaking extends Wrapped {
+    private final boolean hang;
+
+    Breaking(FSDataInputStream in, boolean hang) {
+      super(in);
+      this.hang = hang;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      long pos = in.getPos();
+      if (pos >= GOOD_BYTES) {
+        if (hang) {
+          try {
+            Thread.sleep(60_000);
+          } catch (InterruptedException e) {
+            throw new InterruptedIOException("read interrupted at byte " + pos);
+          }
+        }
+        throw new IOException("injected read failure at byte " + pos);
+      }
+      return in.read(b, off, (int) Math.min(len, GOOD_BYTES - pos));
     }
   }
 }

@@ -65,7 +65,7 @@ final class AzureMLWrite implements Write, BatchWrite {
         SasIssuer.upload(request.overwrite()), request.sasTtl());
     String prefix = request.remotePath().replace('\\', '/').replaceAll("^/+|/+$", "");
     return new UploadWriterFactory(access, prefix.isEmpty() ? "" : prefix + "/", request.overwrite(),
-        request.validateChecksum(), request.concurrency(), schema.fieldIndex("path"), indexOf("content"),
+        request.validateChecksum(), request.concurrency(), request.retry(), schema.fieldIndex("path"), indexOf("content"),
         indexOf("sourceFile"), SourceFiles.of(SparkSession.active()));
   }
 

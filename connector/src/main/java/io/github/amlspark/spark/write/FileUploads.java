@@ -4,10 +4,13 @@ import io.github.amlspark.FileTransfer;
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.TransferStatus;
 import io.github.amlspark.auth.ContainerAccess;
-import io.github.amlspark.storage.BlobUploader;
+import io.github.amlspark.storage.AzureBlobWriter;
+import io.github.amlspark.transfer.RetryPolicy;
 import io.github.amlspark.transfer.TransferListener;
 import io.github.amlspark.transfer.TransferPool;
+import io.github.amlspark.transfer.UploadEngine;
 import io.github.amlspark.transfer.UploadItem;
+import io.github.amlspark.transfer.UploadSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,20 +21,21 @@ import java.util.concurrent.Semaphore;
 
 /** One task's uploads: up to {@code concurrency} files in flight, results in submission order. */
 final class FileUploads {
-  private final BlobUploader uploader;
+  private final UploadEngine engine;
   private final Semaphore files;
   private final TransferListener listener;
   private final List<Future<FileTransfer>> pending = new ArrayList<>();
 
-  FileUploads(ContainerAccess access, OverwriteMode mode, boolean validate, int concurrency,
+  FileUploads(ContainerAccess access, OverwriteMode mode, boolean validate, int concurrency, RetryPolicy retry,
       TransferListener listener) {
-    this.uploader = new BlobUploader(access, mode, validate, concurrency);
+    this.engine = new UploadEngine(new AzureBlobWriter(access, retry.idleTimeout()), mode, validate, concurrency,
+        retry, listener);
     this.files = new Semaphore(concurrency);
     this.listener = listener;
   }
 
   /** Starts one upload, waiting while {@code concurrency} are in flight. */
-  void submit(UploadItem item, BlobUploader.Source source) throws IOException {
+  void submit(UploadItem item, UploadSource source) throws IOException {
     try {
       files.acquire();
     } catch (InterruptedException e) {
@@ -40,7 +44,7 @@ final class FileUploads {
     }
     pending.add(TransferPool.get().submit(() -> {
       try {
-        FileTransfer result = uploader.upload(item, source);
+        FileTransfer result = engine.upload(item, source);
         if (result.status() == TransferStatus.TRANSFERRED) {
           listener.bytesTransferred(result.length());
         }

@@ -1,13 +1,16 @@
 package io.github.amlspark.spark.write;
 
 import io.github.amlspark.spark.HadoopConf;
-import io.github.amlspark.storage.BlobUploader;
 import io.github.amlspark.transfer.OutputFolder;
+import io.github.amlspark.transfer.UploadSource;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -52,15 +55,37 @@ final class SourceFiles implements Serializable {
 
   /**
    * @param file a local path or a URI
-   * @return a source that opens it afresh on each call
+   * @return a source that opens it afresh on each call, and tells its size and modification time
    */
-  BlobUploader.Source source(String file) {
+  UploadSource source(String file) {
     URI uri = OutputFolder.toUri(file);
     if ("file".equals(uri.getScheme())) {
       Path local = Path.of(uri);
-      return () -> Files.newInputStream(local);
+      return new UploadSource() {
+        @Override
+        public InputStream open() throws IOException {
+          return Files.newInputStream(local);
+        }
+
+        @Override
+        public Snapshot snapshot() throws IOException {
+          BasicFileAttributes a = Files.readAttributes(local, BasicFileAttributes.class);
+          return new Snapshot(a.size(), a.lastModifiedTime().toInstant());
+        }
+      };
     }
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
-    return () -> path.getFileSystem(hadoopConf.value().get()).open(path);
+    return new UploadSource() {
+      @Override
+      public InputStream open() throws IOException {
+        return path.getFileSystem(hadoopConf.value().get()).open(path);
+      }
+
+      @Override
+      public Snapshot snapshot() throws IOException {
+        org.apache.hadoop.fs.FileStatus s = path.getFileSystem(hadoopConf.value().get()).getFileStatus(path);
+        return new Snapshot(s.getLen(), Instant.ofEpochMilli(s.getModificationTime()));
+      }
+    };
   }
 }

@@ -2,10 +2,9 @@ package io.github.amlspark.spark.write;
 
 import io.github.amlspark.FileTransfer;
 import io.github.amlspark.TransferStatus;
-import io.github.amlspark.storage.BlobUploader;
 import io.github.amlspark.transfer.BlobNames;
 import io.github.amlspark.transfer.UploadItem;
-import java.io.ByteArrayInputStream;
+import io.github.amlspark.transfer.UploadSource;
 import java.io.IOException;
 import io.github.amlspark.spark.TransferMetrics;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -30,7 +29,7 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
     this.partitionId = partitionId;
     this.taskId = taskId;
     this.uploads = new FileUploads(spec.access(), spec.overwrite(), spec.validateChecksum(), spec.concurrency(),
-        metrics);
+        spec.retry(), metrics);
   }
 
   @Override
@@ -49,11 +48,11 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
       return;
     }
     UploadItem item;
-    BlobUploader.Source source;
+    UploadSource source;
     if (spec.contentIndex() >= 0) {
       byte[] content = row.isNullAt(spec.contentIndex()) ? new byte[0] : row.getBinary(spec.contentIndex());
       item = new UploadItem(path, blobName, content.length);
-      source = () -> new ByteArrayInputStream(content);
+      source = UploadSource.of(content);
     } else {
       String file = row.getUTF8String(spec.sourceFileIndex()).toString();
       long length;

@@ -6,6 +6,7 @@ import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.config.UploadSettings;
 import io.github.amlspark.planning.PartitionPlanner;
 import io.github.amlspark.progress.TaskProgress;
+import io.github.amlspark.transfer.RetryPolicy;
 import io.github.amlspark.transfer.UploadItem;
 import java.io.IOException;
 import java.util.Iterator;
@@ -38,7 +39,7 @@ public final class UploadJob {
    * @param items the files: local paths or Hadoop URIs
    * @param mode what to do with a blob that exists
    * @param validate also send each block's MD5
-   * @param settings packing and files in flight per task
+   * @param settings packing, files in flight per task and the retry policy
    * @return every file's outcome
    */
   public List<FileTransfer> run(ContainerAccess access, List<UploadItem> items, OverwriteMode mode,
@@ -47,8 +48,8 @@ public final class UploadJob {
         settings.maxPartitionBytes(), settings.openCostInBytes(), spark.sparkContext().defaultParallelism());
     return JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(groups, Math.max(1, groups.size()))
-        .flatMap(new UploadTask(access, mode, validate, settings.concurrency(), SourceFiles.of(spark),
-            progress))
+        .flatMap(new UploadTask(access, mode, validate, settings.concurrency(), settings.retry(),
+            SourceFiles.of(spark), progress))
         .collect();
   }
 
@@ -60,15 +61,17 @@ public final class UploadJob {
     private final OverwriteMode mode;
     private final boolean validate;
     private final int concurrency;
+    private final RetryPolicy retry;
     private final SourceFiles sourceFiles;
     private final TaskProgress progress;
 
-    UploadTask(ContainerAccess access, OverwriteMode mode, boolean validate, int concurrency,
+    UploadTask(ContainerAccess access, OverwriteMode mode, boolean validate, int concurrency, RetryPolicy retry,
         SourceFiles sourceFiles, TaskProgress progress) {
       this.access = access;
       this.mode = mode;
       this.validate = validate;
       this.concurrency = concurrency;
+      this.retry = retry;
       this.sourceFiles = sourceFiles;
       this.progress = progress;
     }
@@ -76,7 +79,7 @@ public final class UploadJob {
     @Override
     public Iterator<FileTransfer> call(List<UploadItem> group) throws IOException {
       TaskProgress.Listener listener = progress.newListener();
-      FileUploads uploads = new FileUploads(access, mode, validate, concurrency, listener);
+      FileUploads uploads = new FileUploads(access, mode, validate, concurrency, retry, listener);
       try {
         for (UploadItem item : group) {
           uploads.submit(item, sourceFiles.source(item.source()));

@@ -2,6 +2,7 @@ package io.github.amlspark.spark.write;
 
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.auth.ContainerAccess;
+import io.github.amlspark.transfer.RetryPolicy;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.write.DataWriter;
 import org.apache.spark.sql.connector.write.DataWriterFactory;
@@ -15,13 +16,14 @@ import org.apache.spark.sql.connector.write.DataWriterFactory;
  * @param overwrite what to do with a blob that exists
  * @param validateChecksum also send each block's MD5
  * @param concurrency files in flight per task
+ * @param retry how every request is retried
  * @param pathIndex the {@code path} column
  * @param contentIndex the {@code content} column, or -1
  * @param sourceFileIndex the {@code sourceFile} column, or -1
  * @param sourceFiles opens {@code sourceFile} values
  */
 record UploadWriterFactory(ContainerAccess access, String remotePrefix, OverwriteMode overwrite,
-    boolean validateChecksum, int concurrency, int pathIndex, int contentIndex, int sourceFileIndex,
+    boolean validateChecksum, int concurrency, RetryPolicy retry, int pathIndex, int contentIndex, int sourceFileIndex,
     SourceFiles sourceFiles)
     implements DataWriterFactory {
 
