@@ -147,7 +147,7 @@ public abstract class OutputFolder {
     }
 
     /**
-     * Closes the temporary file and moves it to its final path.
+     * Forces the temporary file to disk, closes it and moves it to its final path.
      *
      * @param replace whether an existing file at the final path is replaced
      * @return false when {@code replace} is false and a file appeared at the final path meanwhile: that
@@ -155,9 +155,16 @@ public abstract class OutputFolder {
      * @throws IOException when the file cannot be closed or moved
      */
     public boolean commit(boolean replace) throws IOException {
+      // Content on disk before the rename can be: after a crash, the final path holds the whole file or
+      // what was there before, never an empty or partial one.
+      forceContent();
       closeOut();
       committed = moveIntoPlace(replace);
       return committed;
+    }
+
+    /** Forces the temporary file's content to disk; nothing where the file system offers no such call. */
+    void forceContent() throws IOException {
     }
 
     /** @return false when not replacing and the final path is taken */

@@ -136,4 +136,39 @@ class OutputFolderTest {
     assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(dir.resolve("a.txt")));
     assertNoTempFiles(dir);
   }
+
+  /**
+   * A unit test cannot crash the machine; what it can see is that the real local folder forces the
+   * temporary file's content while it is still at its temporary name, then renames it, then forces the
+   * folder that now holds the final name.
+   */
+  @Test
+  void aLocalCommitForcesTheContentBeforeTheRenameAndTheFolderAfter() throws IOException {
+    Path target = dir.resolve("sub/a.txt");
+    List<String> forced = new java.util.ArrayList<>();
+    LocalOutputFolder.Disk recording = new LocalOutputFolder.Disk() {
+      @Override
+      public void force(java.nio.channels.FileChannel file) throws IOException {
+        assertFalse(Files.exists(target), "content forced before the rename");
+        assertEquals(5, file.size(), "every byte written before the force");
+        LocalOutputFolder.Disk.REAL.force(file);
+        forced.add("content");
+      }
+
+      @Override
+      public void forceFolder(Path folder) throws IOException {
+        assertTrue(Files.exists(target), "folder forced after the rename");
+        assertEquals(target.getParent(), folder);
+        LocalOutputFolder.Disk.REAL.forceFolder(folder);
+        forced.add("folder");
+      }
+    };
+    OutputFolder folder = new LocalOutputFolder(dir, recording);
+    try (OutputFolder.Staged staged = folder.stage("sub/a.txt")) {
+      staged.out().write("hello".getBytes(StandardCharsets.UTF_8));
+      assertTrue(staged.commit(true));
+    }
+    assertEquals(List.of("content", "folder"), forced);
+    assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(target));
+  }
 }
