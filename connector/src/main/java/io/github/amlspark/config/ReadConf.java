@@ -75,15 +75,10 @@ public final class ReadConf {
     String outputFolder = lookup.get(AmlOptions.OUTPUT_FOLDER).orElse(null);
     OverwriteMode overwrite = lookup.get(AmlOptions.OVERWRITE).map(OverwriteMode::parse)
         .orElse(OverwriteMode.NEVER);
-    boolean validate = lookup.bool(AmlOptions.VALIDATE_CHECKSUM, false);
-    boolean checkMd5 = lookup.bool(AmlOptions.CHECK_MD5, true);
-    if (validate && !checkMd5) {
-      throw new IllegalArgumentException("'validateChecksum=true' checks every MD5, the file's Content-MD5 "
-          + "included, and 'checkMd5=false' turns that check off: set only one of them.");
-    }
-    TransferSettings transfer = new TransferSettings(outputFolder, overwrite, validate,
+    TransferSettings transfer = new TransferSettings(outputFolder, overwrite,
+        lookup.bool(AmlOptions.VALIDATE_CHECKSUM, false),
         lookup.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, DEFAULT_CONCURRENCY, MAX_CONCURRENCY),
-        retryPolicy(lookup), checkMd5);
+        retryPolicy(lookup), lookup.bool(AmlOptions.CHECK_MD5, true));
 
     return new ReadRequest(workspaceRequest(lookup, uriWorkspace), datastore, runId,
         prefix == null ? "" : prefix, lookup.get(AmlOptions.PATH_GLOB_FILTER).orElse(null), transfer,

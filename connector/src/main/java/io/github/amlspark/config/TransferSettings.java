@@ -15,7 +15,8 @@ import java.io.Serializable;
  *     against the blob's Content-MD5)
  * @param concurrency requests in flight per task
  * @param retry how every request is retried
- * @param checkMd5 whether the whole file is checked against the blob's Content-MD5 when it has one
+ * @param checkMd5 whether the whole file is checked against the blob's Content-MD5 when it has one (always
+ *     with {@code validateChecksum}, which checks every MD5)
  */
 public record TransferSettings(String outputFolder, OverwriteMode overwrite, boolean validateChecksum,
     int concurrency, RetryPolicy retry, boolean checkMd5) implements Serializable {

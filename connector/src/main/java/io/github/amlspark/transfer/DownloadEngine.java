@@ -62,6 +62,16 @@ public final class DownloadEngine {
     return new TransferPipeline<>(blobs, this::transfer, copier::isSmall, permits, UNBOUNDED);
   }
 
+  /**
+   * Makes the renames of every file downloaded so far survive a crash (their content was forced before
+   * each rename). Call it once the pipeline is drained, before the task reports success.
+   *
+   * @throws IOException when the output folder cannot be forced
+   */
+  public void finish() throws IOException {
+    output.syncFolders();
+  }
+
   private FileTransfer transfer(BlobEntry blob) {
     String file = null;
     try {

@@ -23,6 +23,8 @@ final class LocalOutputFolder extends OutputFolder {
   private final Disk disk;
   // Folders this task already made sure of: one system call saved per file.
   private final Set<Path> folders = ConcurrentHashMap.newKeySet();
+  // Folders renamed into since the last syncFolders: forced once each, not once per file.
+  private final Set<Path> renamedInto = ConcurrentHashMap.newKeySet();
 
   LocalOutputFolder(Path root) {
     this(root, Disk.REAL);
@@ -93,8 +95,7 @@ final class LocalOutputFolder extends OutputFolder {
         } catch (FileAlreadyExistsException taken) {
           return false;
         }
-        // The rename itself survives a crash once the folder's entries are on disk.
-        disk.forceFolder(target.getParent());
+        renamedInto.add(target.getParent());
         return true;
       }
 
@@ -103,6 +104,15 @@ final class LocalOutputFolder extends OutputFolder {
         Files.deleteIfExists(temp);
       }
     };
+  }
+
+  /** Forces the entries of every folder a file was renamed into since the last call. */
+  @Override
+  public void syncFolders() throws IOException {
+    for (Path folder : renamedInto) {
+      renamedInto.remove(folder);
+      disk.forceFolder(folder);
+    }
   }
 
   /**

@@ -111,6 +111,17 @@ public abstract class OutputFolder {
   abstract InputStream open(String relative) throws IOException;
 
   /**
+   * Makes the renames of the files committed so far survive a crash: on a local folder, forces the
+   * entries of each folder they were moved into, once per folder rather than once per file. A task calls
+   * it after its last file, before it reports success. Nothing on Hadoop file systems, whose renames are
+   * their own.
+   *
+   * @throws IOException when a folder cannot be forced
+   */
+  public void syncFolders() throws IOException {
+  }
+
+  /**
    * @param relative the file's path
    * @return a temporary file in its final folder, to be committed or closed (deleted)
    * @throws IOException when it cannot be created

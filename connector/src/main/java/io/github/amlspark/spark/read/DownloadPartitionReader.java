@@ -23,6 +23,7 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
   private final String[] fields;
   private final TaskProgress.Listener listener;
   private final TransferMetrics metrics = new TransferMetrics();
+  private final DownloadEngine engine;
   private final TransferPipeline<FileTransfer> results;
   private FileTransfer current;
 
@@ -32,14 +33,16 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
     this.listener = listener;
     OutputFolder output = OutputFolder.open(settings.outputFolder(), conf);
     RangeSource source = new AzureRangeSource(partition.access(), settings.retry().idleTimeout());
-    this.results = new DownloadEngine(source, output, settings,
-        TransferListener.both(listener, metrics)).download(partition.files());
+    this.engine = new DownloadEngine(source, output, settings, TransferListener.both(listener, metrics));
+    this.results = engine.download(partition.files());
   }
 
   @Override
-  public boolean next() {
+  public boolean next() throws IOException {
     listener.flush();
     if (!results.hasNext()) {
+      // The task's rows reach the driver only after this: every file they report is durably in place.
+      engine.finish();
       return false;
     }
     current = results.next();
