@@ -24,6 +24,8 @@ public final class AmlOptions {
   public static final String OVERWRITE = "overwrite";
   /** Check every byte against its MD5. */
   public static final String VALIDATE_CHECKSUM = "validateChecksum";
+  /** Compare each downloaded file with its blob's Content-MD5 when it has one (default true). */
+  public static final String CHECK_MD5 = "checkMd5";
   /** Path of an Azure ML config.json. */
   public static final String WORKSPACE_CONFIG = "workspaceConfig";
   /** Workspace subscription id. */

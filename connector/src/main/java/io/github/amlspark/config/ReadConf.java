@@ -78,7 +78,7 @@ public final class ReadConf {
     TransferSettings transfer = new TransferSettings(outputFolder, overwrite,
         lookup.bool(AmlOptions.VALIDATE_CHECKSUM, false),
         lookup.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, DEFAULT_CONCURRENCY, MAX_CONCURRENCY),
-        retryPolicy(lookup));
+        retryPolicy(lookup), lookup.bool(AmlOptions.CHECK_MD5, true));
 
     return new ReadRequest(workspaceRequest(lookup, uriWorkspace), datastore, runId,
         prefix == null ? "" : prefix, lookup.get(AmlOptions.PATH_GLOB_FILTER).orElse(null), transfer,

@@ -33,6 +33,6 @@ public record ReadRequest(WorkspaceRequest workspace, String datastore, String r
         + (pathGlobFilter != null ? ", pathGlobFilter=" + pathGlobFilter : "")
         + (isDownload() ? ", outputFolder=" + transfer.outputFolder() + ", overwrite="
             + transfer.overwrite().optionValue() : "")
-        + ", validateChecksum=" + transfer.validateChecksum();
+        + ", validateChecksum=" + transfer.validateChecksum() + (transfer.checkMd5() ? "" : ", checkMd5=false");
   }
 }

@@ -10,7 +10,9 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Downloads one task's blobs into an {@link OutputFolder} with up to {@code concurrency} GETs in flight.
- * Each file is written under a temporary name, verified, and only then renamed to its final path. Memory
+ * Each file is written under a temporary name, verified (its MD5 against the blob's Content-MD5 by default,
+ * and every range against its range MD5 with {@code validateChecksum}), forced to disk, and only then
+ * renamed to its final path. Memory
  * is bounded by the task's permits (small blobs) and a large blob's window, whatever the file sizes.
  * Spark-free.
  */
@@ -60,6 +62,16 @@ public final class DownloadEngine {
     return new TransferPipeline<>(blobs, this::transfer, copier::isSmall, permits, UNBOUNDED);
   }
 
+  /**
+   * Makes the renames of every file downloaded so far survive a crash (their content was forced before
+   * each rename). Call it once the pipeline is drained, before the task reports success.
+   *
+   * @throws IOException when the output folder cannot be forced
+   */
+  public void finish() throws IOException {
+    output.syncFolders();
+  }
+
   private FileTransfer transfer(BlobEntry blob) {
     String file = null;
     try {
@@ -85,9 +97,10 @@ public final class DownloadEngine {
           if (!staged.commit(settings.overwrite() != OverwriteMode.NEVER)) {
             return done(blob, file, TransferStatus.SKIPPED, false, null);
           }
+          // Verified exactly when an MD5 of the bytes written was compared; it is then the one reported.
+          boolean verified = md5 != null;
           FileTransfer result = new FileTransfer(blob.path(), file, blob.length(),
-              md5 != null ? Md5.hex(md5) : blob.contentMd5(), TransferStatus.TRANSFERRED,
-              settings.validateChecksum(), null);
+              verified ? Md5.hex(md5) : blob.contentMd5(), TransferStatus.TRANSFERRED, verified, null);
           listener.fileDone(result);
           return result;
         } catch (ChecksumMismatch e) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,12 +17,22 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** An output folder on this machine's file system, written through java.nio. */
 final class LocalOutputFolder extends OutputFolder {
+  /** Internal, for the benchmark only: set to true, files are not forced to disk before and after the rename. */
+  static final String NO_FORCE_PROPERTY = "amlspark.benchmark.noForce";
   private final Path root;
+  private final Disk disk;
   // Folders this task already made sure of: one system call saved per file.
   private final Set<Path> folders = ConcurrentHashMap.newKeySet();
+  // Folders renamed into since the last syncFolders: forced once each, not once per file.
+  private final Set<Path> renamedInto = ConcurrentHashMap.newKeySet();
 
   LocalOutputFolder(Path root) {
+    this(root, Disk.REAL);
+  }
+
+  LocalOutputFolder(Path root, Disk disk) {
     this.root = root;
+    this.disk = disk;
   }
 
   private Path resolve(String relative) {
@@ -56,13 +67,20 @@ final class LocalOutputFolder extends OutputFolder {
       folders.add(target.getParent());
     }
     Path temp = target.resolveSibling(tempName(target.getFileName().toString()));
-    FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    // Readable too: a large blob's MD5 is computed by reading back what its streams wrote.
+    FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
     // Unbuffered: the engine writes whole blobs or whole ranges, and a buffer per file costs more
     // (allocation and zeroing) than it saves.
     return new Staged(Channels.newOutputStream(channel)) {
       @Override
       public FileChannel positional() {
         return channel;
+      }
+
+      @Override
+      void forceContent() throws IOException {
+        disk.force(channel);
       }
 
       @Override
@@ -74,10 +92,11 @@ final class LocalOutputFolder extends OutputFolder {
           } else {
             Files.move(temp, target);
           }
-          return true;
         } catch (FileAlreadyExistsException taken) {
           return false;
         }
+        renamedInto.add(target.getParent());
+        return true;
       }
 
       @Override
@@ -85,5 +104,59 @@ final class LocalOutputFolder extends OutputFolder {
         Files.deleteIfExists(temp);
       }
     };
+  }
+
+  /** Forces the entries of every folder a file was renamed into since the last call. */
+  @Override
+  public void syncFolders() throws IOException {
+    for (Path folder : renamedInto) {
+      renamedInto.remove(folder);
+      disk.forceFolder(folder);
+    }
+  }
+
+  /**
+   * How a file's content and a folder's entries are forced to disk: a seam for tests, which cannot crash
+   * the machine but can see what was forced, and when.
+   */
+  interface Disk {
+    /** Forces with the system's calls, unless the benchmark's comparison runs turn that off. */
+    Disk REAL = new Disk() {
+      @Override
+      public void force(FileChannel file) throws IOException {
+        if (!Boolean.getBoolean(NO_FORCE_PROPERTY)) {
+          file.force(false);
+        }
+      }
+
+      @Override
+      public void forceFolder(Path folder) throws IOException {
+        if (Boolean.getBoolean(NO_FORCE_PROPERTY)) {
+          return;
+        }
+        FileChannel dir;
+        try {
+          dir = FileChannel.open(folder, StandardOpenOption.READ);
+        } catch (AccessDeniedException notOnThisPlatform) {
+          // Windows cannot open a folder as a file; there the rename's durability is the file system's.
+          return;
+        }
+        try (dir) {
+          dir.force(true);
+        }
+      }
+    };
+
+    /**
+     * @param file an open file
+     * @throws IOException when its content cannot be forced
+     */
+    void force(FileChannel file) throws IOException;
+
+    /**
+     * @param folder a folder just renamed into
+     * @throws IOException when its entries cannot be forced
+     */
+    void forceFolder(Path folder) throws IOException;
   }
 }

@@ -164,6 +164,17 @@ public abstract class OutputFolder {
   abstract InputStream open(String relative) throws IOException;
 
   /**
+   * Makes the renames of the files committed so far survive a crash: on a local folder, forces the
+   * entries of each folder they were moved into, once per folder rather than once per file. A task calls
+   * it after its last file, before it reports success. Nothing on Hadoop file systems, whose renames are
+   * their own.
+   *
+   * @throws IOException when a folder cannot be forced
+   */
+  public void syncFolders() throws IOException {
+  }
+
+  /**
    * @param relative the file's path
    * @return a temporary file in its final folder, to be committed or closed (deleted)
    * @throws IOException when it cannot be created
@@ -200,7 +211,7 @@ public abstract class OutputFolder {
     }
 
     /**
-     * Closes the temporary file and moves it to its final path.
+     * Forces the temporary file to disk, closes it and moves it to its final path.
      *
      * @param replace whether an existing file at the final path is replaced
      * @return false when {@code replace} is false and a file appeared at the final path meanwhile: that
@@ -208,9 +219,16 @@ public abstract class OutputFolder {
      * @throws IOException when the file cannot be closed or moved
      */
     public boolean commit(boolean replace) throws IOException {
+      // Content on disk before the rename can be: after a crash, the final path holds the whole file or
+      // what was there before, never an empty or partial one.
+      forceContent();
       closeOut();
       committed = moveIntoPlace(replace);
       return committed;
+    }
+
+    /** Forces the temporary file's content to disk; nothing where the file system offers no such call. */
+    void forceContent() throws IOException {
     }
 
     /** @return false when not replacing and the final path is taken */

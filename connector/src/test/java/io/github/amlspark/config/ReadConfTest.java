@@ -161,6 +161,15 @@ class ReadConfTest {
   }
 
   @Test
+  void checkMd5IsOnByDefault() {
+    assertTrue(parse(Map.of("datastore", "d")).transfer().checkMd5());
+    assertFalse(parse(Map.of("datastore", "d", "checkMd5", "false")).transfer().checkMd5());
+    assertFalse(ReadConf.parse(Map.of("datastore", "d"), Map.of("spark.azureml.checkMd5", "false"))
+        .transfer().checkMd5());
+    assertTrue(parseFails(Map.of("datastore", "d", "checkMd5", "no")).getMessage().contains("checkMd5"));
+  }
+
+  @Test
   void badTypedOptionsNameTheOption() {
     assertTrue(parseFails(Map.of("datastore", "d", "validateChecksum", "maybe")).getMessage()
         .contains("validateChecksum"));

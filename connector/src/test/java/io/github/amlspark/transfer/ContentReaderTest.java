@@ -105,6 +105,30 @@ class ContentReaderTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {500, 9 * MIB})
+  void aWrongContentMd5FailsTheReadWithoutValidateChecksum(int size) {
+    byte[] c = bytes(size, 56);
+    source.put("container-root/b", c);
+    BlobEntry b = blob("b", c, md5Hex(new byte[] {1}));
+    try (TransferPipeline<byte[]> p = reader(false, 2).read(List.of(b))) {
+      UncheckedIOException e = assertThrows(UncheckedIOException.class, p::next);
+      assertTrue(e.getMessage().contains(DownloadEngine.CHECKSUM_MISMATCH), e.getMessage());
+      assertTrue(e.getMessage().contains("b"), e.getMessage());
+    }
+    assertEquals(2, source.calls(), "one GET per attempt (16 MiB ranges), read again once before failing");
+  }
+
+  @Test
+  void corruptBytesWithoutValidateChecksumAreReadAgain() {
+    byte[] c = bytes(3000, 57);
+    BlobEntry b = put("a", c);
+    source.corrupt("container-root/a", 1);
+    List<byte[]> read = drain(reader(false, 2).read(List.of(b)));
+    assertArrayEquals(c, read.get(0));
+    assertEquals(2, source.calls());
+  }
+
   @Test
   void failureOfASmallBlobThrowsUncheckedIOException() {
     BlobEntry b = put("small", bytes(100, 54));

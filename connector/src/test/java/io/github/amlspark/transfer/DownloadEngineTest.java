@@ -62,8 +62,14 @@ abstract class DownloadEngineTest {
 
   private List<FileTransfer> download(OverwriteMode mode, boolean validate, int concurrency,
       List<BlobEntry> blobs) throws IOException {
+    return download(mode, validate, true, concurrency, blobs);
+  }
+
+  private List<FileTransfer> download(OverwriteMode mode, boolean validate, boolean checkMd5, int concurrency,
+      List<BlobEntry> blobs) throws IOException {
     OutputFolder folder = OutputFolder.open(folder(out), conf());
-    TransferSettings settings = new TransferSettings(folder(out), mode, validate, concurrency, FAST_RETRY);
+    TransferSettings settings = new TransferSettings(folder(out), mode, validate, concurrency, FAST_RETRY,
+        checkMd5);
     List<FileTransfer> results = drain(new DownloadEngine(source, folder, settings, listener).download(blobs));
     assertEquals(blobs.size(), results.size());
     return results;
@@ -124,8 +130,8 @@ abstract class DownloadEngineTest {
     List<FileTransfer> results = download(OverwriteMode.NEVER, false, 1,
         List.of(put("two.bin", twoRanges), put("three.bin", threeRanges)));
 
-    assertTransferred(results.get(0), twoRanges, false);
-    assertTransferred(results.get(1), threeRanges, false);
+    assertTransferred(results.get(0), twoRanges, true);
+    assertTransferred(results.get(1), threeRanges, true);
     assertEquals(2, source.calls(key("two.bin")));
     assertEquals(3, source.calls(key("three.bin")));
   }
@@ -217,7 +223,7 @@ abstract class DownloadEngineTest {
     Files.write(out.resolve("a.txt"), "a much longer old content than the new one".getBytes());
     byte[] fresh = bytes(7, 10);
     List<FileTransfer> results = download(OverwriteMode.ALWAYS, false, 2, List.of(put("a.txt", fresh)));
-    assertTransferred(results.get(0), fresh, false);
+    assertTransferred(results.get(0), fresh, true);
     assertEquals(List.of("a.txt"), filesUnder(out));
   }
 
@@ -385,6 +391,92 @@ abstract class DownloadEngineTest {
     assertFalse(Files.exists(out.resolve("empty")));
   }
 
+  // ---------------------------------------------------------------- the default whole-file MD5 check
+
+  /** Large enough for 3 long streams into a local folder; both layouts start a range at 16 MiB. */
+  private static final int STREAMED = 48 * MIB;
+
+  @Test
+  void theContentMd5IsCheckedWithoutValidateChecksum() throws IOException {
+    String wrong = md5Hex("something else".getBytes());
+    List<FileTransfer> results = download(OverwriteMode.NEVER, false, 4, List.of(
+        put("small.bin", bytes(500, 60), wrong), put("big.bin", bytes(9 * MIB, 61), wrong),
+        put("streamed.bin", bytes(STREAMED, 62), wrong)));
+    for (FileTransfer r : results) {
+      assertEquals(TransferStatus.FAILED, r.status(), r.path());
+      assertFalse(r.checksumVerified());
+      assertTrue(r.error().startsWith(DownloadEngine.CHECKSUM_MISMATCH), r.error());
+      assertTrue(r.error().contains(wrong) && r.error().contains("checkMd5=false"), r.error());
+      assertFalse(Files.exists(out.resolve(r.path())), r.path());
+    }
+    assertEquals(2, source.calls(key("small.bin")), "the whole file is fetched again once");
+    assertNoTempFiles(out);
+  }
+
+  @Test
+  void corruptBytesWithoutValidateChecksumAreCaughtAndFetchedAgain() throws IOException {
+    byte[] small = bytes(2000, 63);
+    BlobEntry b = put("small.bin", small);
+    source.corrupt(key("small.bin"), 1);
+    assertTransferred(download(OverwriteMode.NEVER, false, 2, List.of(b)).get(0), small, true);
+    assertEquals(2, source.calls(key("small.bin")));
+    assertEquals(1, listener.retries.get());
+  }
+
+  @Test
+  void aCorruptLaterRangeOfAStreamedBlobIsCaught() throws IOException {
+    byte[] c = bytes(STREAMED, 64);
+    BlobEntry b = put("streamed.bin", c);
+    source.corrupt(key("streamed.bin"), 1).corruptOnlyRangeAt(16L * MIB);
+    assertTransferred(download(OverwriteMode.NEVER, false, 4, List.of(b)).get(0), c, true);
+    assertTrue(listener.retries.get() >= 1, "the whole file was fetched again");
+    assertNoTempFiles(out);
+  }
+
+  @Test
+  void aStreamedBlobIsHashedInOrderWhenItsFirstRangeFinishesLast() throws IOException {
+    byte[] c = bytes(STREAMED, 65);
+    source.delayRangeAt(0, 300);
+    FileTransfer r = download(OverwriteMode.NEVER, false, 4, List.of(put("streamed.bin", c))).get(0);
+    assertTransferred(r, c, true);
+    assertEquals(0, listener.retries.get());
+  }
+
+  @Test
+  void aBrokenStreamOfAHashedBlobFailsWithItsReasonAndDoesNotHang() throws IOException {
+    BlobEntry b = put("streamed.bin", bytes(STREAMED, 66));
+    source.failWith(key("streamed.bin"), "Connection reset by peer (streamed)");
+    FileTransfer r = download(OverwriteMode.NEVER, false, 4, List.of(b)).get(0);
+    assertEquals(TransferStatus.FAILED, r.status());
+    assertTrue(r.error().contains("Connection reset by peer (streamed)"), r.error());
+    assertNoTempFiles(out);
+  }
+
+  @Test
+  void checkMd5OffDownloadsUncheckedAndTheRowSaysSo() throws IOException {
+    String wrong = md5Hex("something else".getBytes());
+    byte[] listedWrong = bytes(500, 67);
+    byte[] noMd5 = bytes(9 * MIB, 68);
+    List<FileTransfer> results = download(OverwriteMode.NEVER, false, false, 2,
+        List.of(put("wrong.bin", listedWrong, wrong), put("nomd5.bin", noMd5, null)));
+    for (FileTransfer r : results) {
+      assertEquals(TransferStatus.TRANSFERRED, r.status(), r.path());
+      assertFalse(r.checksumVerified(), "nothing was compared");
+    }
+    assertEquals(wrong, results.get(0).contentMd5(), "unverified: the listed Content-MD5");
+    assertNull(results.get(1).contentMd5());
+    assertArrayEquals(listedWrong, Files.readAllBytes(out.resolve("wrong.bin")));
+
+    // A blob without a Content-MD5 is verified by its range MD5s alone, and its bytes' MD5 is reported.
+    FileTransfer validated = download(OverwriteMode.ALWAYS, true, 2, List.of(put("nomd5.bin", noMd5, null)))
+        .get(0);
+    assertTrue(validated.checksumVerified());
+    assertEquals(md5Hex(noMd5), validated.contentMd5());
+    FileTransfer unchecked = download(OverwriteMode.ALWAYS, false, 2, List.of(put("nomd5.bin", noMd5, null)))
+        .get(0);
+    assertFalse(unchecked.checksumVerified(), "no Content-MD5 and no range MD5s: nothing to compare");
+  }
+
   // ---------------------------------------------------------------- failures
 
   @Test
@@ -466,6 +558,6 @@ abstract class DownloadEngineTest {
     byte[] c = bytes(10, 42);
     List<FileTransfer> results = download(OverwriteMode.NEVER, false, 2,
         List.of(put("logs/2024-01-01T10:00:00.json", c)));
-    assertTransferred(results.get(0), c, false);
+    assertTransferred(results.get(0), c, true);
   }
 }

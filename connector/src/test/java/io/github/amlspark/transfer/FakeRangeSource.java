@@ -20,6 +20,9 @@ final class FakeRangeSource implements RangeSource {
   private final Map<String, AtomicInteger> callsByBlob = new ConcurrentHashMap<>();
   /** Only ranges starting at this offset are corrupted, or every range when negative. */
   private volatile long corruptOffset = -1;
+  /** Reads starting at this offset (of any blob) first wait {@link #offsetDelayMillis}. */
+  private volatile long delayedOffset = -1;
+  private volatile long offsetDelayMillis;
 
   FakeRangeSource put(String name, byte[] content) {
     blobs.put(name, content);
@@ -60,6 +63,13 @@ final class FakeRangeSource implements RangeSource {
     return this;
   }
 
+  /** Reads that start at {@code offset} answer {@code millis} later: later ranges then finish first. */
+  FakeRangeSource delayRangeAt(long offset, long millis) {
+    this.offsetDelayMillis = millis;
+    this.delayedOffset = offset;
+    return this;
+  }
+
   int calls() {
     return calls.get();
   }
@@ -77,7 +87,7 @@ final class FakeRangeSource implements RangeSource {
     if (length < 1) {
       throw new AssertionError("RangeSource contract: length is at least 1, was " + length);
     }
-    Long delay = delaysMillis.get(blob.name());
+    Long delay = offset == delayedOffset ? Long.valueOf(offsetDelayMillis) : delaysMillis.get(blob.name());
     if (delay != null) {
       try {
         Thread.sleep(delay);

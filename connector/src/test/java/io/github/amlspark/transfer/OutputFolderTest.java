@@ -136,4 +136,41 @@ class OutputFolderTest {
     assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(dir.resolve("a.txt")));
     assertNoTempFiles(dir);
   }
+
+  /**
+   * A unit test cannot crash the machine; what it can see is that the real local folder forces each
+   * temporary file's content while it is still at its temporary name, and, once the task syncs its
+   * folders, the folder that now holds the final names: once, whatever the number of files in it.
+   */
+  @Test
+  void aLocalCommitForcesTheContentBeforeTheRenameAndTheFolderOnceAfter() throws IOException {
+    List<Path> targets = List.of(dir.resolve("sub/a.txt"), dir.resolve("sub/b.txt"));
+    List<String> forced = new java.util.ArrayList<>();
+    LocalOutputFolder.Disk recording = new LocalOutputFolder.Disk() {
+      @Override
+      public void force(java.nio.channels.FileChannel file) throws IOException {
+        assertEquals(5, file.size(), "every byte written before the force");
+        LocalOutputFolder.Disk.REAL.force(file);
+        forced.add("content, " + targets.stream().filter(Files::exists).count() + " in place");
+      }
+
+      @Override
+      public void forceFolder(Path folder) throws IOException {
+        assertEquals(dir.resolve("sub"), folder);
+        LocalOutputFolder.Disk.REAL.forceFolder(folder);
+        forced.add("folder, " + targets.stream().filter(Files::exists).count() + " in place");
+      }
+    };
+    OutputFolder folder = new LocalOutputFolder(dir, recording);
+    for (String name : new String[] {"sub/a.txt", "sub/b.txt"}) {
+      try (OutputFolder.Staged staged = folder.stage(name)) {
+        staged.out().write("hello".getBytes(StandardCharsets.UTF_8));
+        assertTrue(staged.commit(true));
+      }
+    }
+    folder.syncFolders();
+    folder.syncFolders();
+    assertEquals(List.of("content, 0 in place", "content, 1 in place", "folder, 2 in place"), forced);
+    assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(targets.get(1)));
+  }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +29,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The transfer benchmark: amlspark's in-process download rate on local Spark against in-memory Azurite,
- * with and without checksum validation, median of several runs. Run it with {@code bin/benchmark}.
+ * by default (whole-file MD5 check, files forced to disk), without the MD5 check, without forcing, and with
+ * every range validated, median of several interleaved runs; then the upload rate. Run it with {@code bin/benchmark}.
  */
 public final class Benchmark {
   private static final int SMALL_FILES = 2000;
@@ -77,45 +79,40 @@ public final class Benchmark {
       // Small files first, then large ones: a large run's clean-up (deleting 512 MB) would otherwise bill
       // the disk work to the small-file run after it. Each phase starts with whole warm-up runs (JIT,
       // session, connection pool), as in a long-lived session.
-      double[] filesPerSec = {Double.NaN, Double.NaN};
-      double[] mbPerSec = {Double.NaN, Double.NaN};
-      boolean[] modes = {false, true};
+      double[] filesPerSec = new double[MODES.size()];
+      double[] mbPerSec = new double[MODES.size()];
+      Arrays.fill(filesPerSec, Double.NaN);
+      Arrays.fill(mbPerSec, Double.NaN);
       if (doSmall) {
         for (int i = 0; i < WARMUP_RUNS; i++) {
-          for (boolean validate : modes) {
-            download(files, "small", work.resolve("warmup-s" + i + validate), validate);
+          for (Mode mode : MODES) {
+            download(files, "small", work.resolve("warmup-s" + i + mode.id()), mode);
           }
         }
-        for (int m = 0; m < modes.length; m++) {
-          boolean validate = modes[m];
-          filesPerSec[m] = median(runs, i -> {
-            TransferReport r = download(files, "small", work.resolve("s" + validate + i), validate);
-            return r.transferred() / seconds(r);
-          });
-        }
+        filesPerSec = interleaved(runs, "small files", (mode, i) -> {
+          TransferReport r = download(files, "small", work.resolve("s" + mode.id() + i), mode);
+          return r.transferred() / seconds(r);
+        });
       }
       if (doLarge) {
-        for (boolean validate : modes) {
-          download(files, "large", work.resolve("warmup-l" + validate), validate);
+        for (Mode mode : MODES) {
+          download(files, "large", work.resolve("warmup-l" + mode.id()), mode);
         }
-        for (int m = 0; m < modes.length; m++) {
-          boolean validate = modes[m];
-          mbPerSec[m] = median(runs, i -> {
-            TransferReport r = download(files, "large", work.resolve("l" + validate + i), validate);
-            return r.bytes() / seconds(r) / 1e6;
-          });
-        }
+        mbPerSec = interleaved(runs, "large files", (mode, i) -> {
+          TransferReport r = download(files, "large", work.resolve("l" + mode.id() + i), mode);
+          return r.bytes() / seconds(r) / 1e6;
+        });
       }
       List<String> rows = new ArrayList<>();
-      for (int m = 0; m < modes.length; m++) {
-        rows.add(String.format(Locale.ROOT, "| download, validateChecksum=%s | %,.0f files/s | %,.0f MB/s |",
-            modes[m], filesPerSec[m], mbPerSec[m]));
+      for (int m = 0; m < MODES.size(); m++) {
+        rows.add(String.format(Locale.ROOT, "| download, %s | %,.0f files/s | %,.0f MB/s |",
+            MODES.get(m).label(), filesPerSec[m], mbPerSec[m]));
       }
       // Uploads of the same files: the small and large sets downloaded once more as local sources.
       Path smallSource = work.resolve("upload-small");
       Path largeSource = work.resolve("upload-large");
       if (doSmall) {
-        download(files, "small", smallSource, false);
+        download(files, "small", smallSource, MODES.get(0));
       }
       if (doLarge) {
         files.downloadFromDatastore("large", "", largeSource.toString());
@@ -190,9 +187,9 @@ public final class Benchmark {
       SparkSession spark = SparkSession.builder().master("local[2]").appName("amlspark-benchmark-huge")
           .config("spark.ui.enabled", "false").getOrCreate();
       AzureMLFiles files = AzureMLFiles.builder().spark(spark).workspaceConfig(config.toString()).build();
-      for (boolean validate : new boolean[] {false, true}) {
-        TransferReport r = download(files, "huge", work.resolve("h" + validate), validate);
-        System.out.printf(Locale.ROOT, "1 GiB blob, validateChecksum=%s: %s, checksumVerified=%s%n", validate,
+      for (Mode mode : List.of(MODES.get(0), MODES.get(MODES.size() - 1))) {
+        TransferReport r = download(files, "huge", work.resolve("h" + mode.id()), mode);
+        System.out.printf(Locale.ROOT, "1 GiB blob, %s: %s, checksumVerified=%s%n", mode.label(),
             r.summary(), r.files().get(0).checksumVerified());
       }
       // And back up: the same 1 GiB file uploaded from disk by this 512 MiB JVM.
@@ -209,10 +206,34 @@ public final class Benchmark {
     }
   }
 
-  private static TransferReport download(AzureMLFiles files, String datastore, Path out, boolean validate)
+  /**
+   * What one download measurement turns on.
+   *
+   * @param checkMd5 the default whole-file check against the Content-MD5 (the {@code checkMd5} option)
+   * @param validate {@code validateChecksum}: every range's MD5 as well
+   * @param force files forced to disk before and after their rename; turning that off is for this
+   *     comparison only (an internal system property, read in this JVM's local-mode executors)
+   */
+  private record Mode(boolean checkMd5, boolean validate, boolean force) {
+    String id() {
+      return (checkMd5 ? "m" : "") + (validate ? "v" : "") + (force ? "f" : "");
+    }
+
+    String label() {
+      return validate ? "validateChecksum=true" : "checkMd5=" + checkMd5 + (force ? "" : ", not forced to disk");
+    }
+  }
+
+  /** The default first; the two comparisons of its costs (MD5, forcing); the full check last. */
+  private static final List<Mode> MODES = List.of(new Mode(true, false, true), new Mode(false, false, true),
+      new Mode(true, false, false), new Mode(true, true, true));
+
+  private static TransferReport download(AzureMLFiles files, String datastore, Path out, Mode mode)
       throws IOException, InterruptedException {
+    SparkSession.active().conf().set("spark.azureml.checkMd5", String.valueOf(mode.checkMd5()));
+    System.setProperty("amlspark.benchmark.noForce", String.valueOf(!mode.force()));
     TransferReport report = files.downloadFromDatastore(datastore, "", out.toString(),
-        TransferOptions.defaults().overwrite(OverwriteMode.ALWAYS).validateChecksum(validate));
+        TransferOptions.defaults().overwrite(OverwriteMode.ALWAYS).validateChecksum(mode.validate()));
     // Each run writes a fresh folder and starts on a quiet disk, as a user's download does: the previous
     // run's write-back (and, for large files, deletion) would otherwise be billed to the next run.
     // Deleting thousands of small files makes the file system busy long after a sync, so they stay
@@ -230,6 +251,33 @@ public final class Benchmark {
 
   interface Run {
     double measure(int index) throws Exception;
+  }
+
+  interface ModeRun {
+    double measure(Mode mode, int index) throws Exception;
+  }
+
+  /**
+   * Runs every mode once per round, so that the machine's drift (it is shared) falls on all modes alike.
+   *
+   * @return each mode's median, in {@link #MODES} order
+   */
+  private static double[] interleaved(int runs, String what, ModeRun run) throws Exception {
+    List<List<Double>> values = new ArrayList<>();
+    MODES.forEach(m -> values.add(new ArrayList<>()));
+    for (int i = 0; i < runs; i++) {
+      for (int m = 0; m < MODES.size(); m++) {
+        values.get(m).add(run.measure(MODES.get(m), i));
+      }
+    }
+    double[] medians = new double[MODES.size()];
+    for (int m = 0; m < MODES.size(); m++) {
+      List<Double> v = values.get(m);
+      System.out.println("  " + what + ", " + MODES.get(m).label() + ", runs: "
+          + v.stream().map(x -> String.format(Locale.ROOT, "%.0f", x)).toList());
+      medians[m] = v.stream().sorted().toList().get(v.size() / 2);
+    }
+    return medians;
   }
 
   private static double median(int runs, Run run) throws Exception {

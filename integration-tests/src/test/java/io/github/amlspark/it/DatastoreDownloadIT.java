@@ -181,13 +181,28 @@ class DatastoreDownloadIT {
   }
 
   @Test
-  void withoutValidationACorruptBodyIsNotDetectedButAWholeFileMismatchIsWithIt() {
-    // Documents what validateChecksum buys: the same corruption lands silently without it.
+  void withoutValidationACorruptBodyIsCaughtByTheDefaultContentMd5CheckAndFetchedAgain() throws IOException {
+    // The blob has the Content-MD5 the service computed on Put Blob: no option is needed to catch this.
     TestEnvironment.put(container, "e/f.bin", random(5000, 6));
     proxy.fail("e/f.bin", BlobProxy.Fault.FLIP_BYTE, 1);
-    TransferReport report = files.downloadFromDatastore("ds", "e/", dir.resolve("o").toString());
+    Path o = dir.resolve("o");
+    TransferReport report = files.downloadFromDatastore("ds", "e/", o.toString());
     assertEquals(1, report.transferred());
-    assertFalse(report.files().get(0).checksumVerified());
+    assertTrue(report.files().get(0).checksumVerified());
+    assertArrayEquals(random(5000, 6), TestEnvironment.read(o.resolve("e/f.bin")));
+  }
+
+  @Test
+  void checkMd5FalseLetsTheSameCorruptionThroughAndTheRowSaysUnverified() {
+    // Documents what the default check buys: turned off, the corrupt body lands.
+    TestEnvironment.put(container, "u/f.bin", random(5000, 16));
+    proxy.fail("u/f.bin", BlobProxy.Fault.FLIP_BYTE, 1);
+    Path o = dir.resolve("u");
+    List<Row> rows = TestEnvironment.spark().read().format("azureml").option("workspaceConfig", config.toString())
+        .option("datastore", "ds").option("prefix", "u/").option("outputFolder", o.toString())
+        .option("checkMd5", "false").load().collectAsList();
+    assertEquals("TRANSFERRED", rows.get(0).getAs("status"));
+    assertFalse((Boolean) rows.get(0).getAs("checksumVerified"));
   }
 
   @Test

@@ -27,6 +27,7 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
   private final String[] fields;
   private final TaskProgress.Listener listener;
   private final TransferMetrics metrics = new TransferMetrics();
+  private final DownloadEngine engine;
   private final TransferPipeline<FileTransfer> results;
   private final List<FileTransfer> refused = new ArrayList<>();
   private FileTransfer current;
@@ -47,18 +48,21 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
       }
     }
     RangeSource source = new AzureRangeSource(partition.access(), settings.retry().idleTimeout());
-    this.results = new DownloadEngine(source, output, settings, both)
+    this.engine = new DownloadEngine(source, output, settings, both);
+    this.results = engine
         .download(partition.files().stream().filter(f -> !partition.refused().containsKey(f.path())).toList());
   }
 
   @Override
-  public boolean next() {
+  public boolean next() throws IOException {
     listener.flush();
     if (!refused.isEmpty()) {
       current = refused.remove(0);
       return true;
     }
     if (!results.hasNext()) {
+      // The task's rows reach the driver only after this: every file they report is durably in place.
+      engine.finish();
       return false;
     }
     current = results.next();
