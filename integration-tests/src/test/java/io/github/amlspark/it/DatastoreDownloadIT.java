@@ -22,9 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterEach;
@@ -56,18 +54,6 @@ class DatastoreDownloadIT {
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] random(int size, long seed) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
-  private static List<Path> tree(Path root) throws IOException {
-    try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(Files::isRegularFile).sorted().toList();
-    }
   }
 
   @Test
@@ -120,8 +106,8 @@ class DatastoreDownloadIT {
 
   @Test
   void readWithOutputFolderReturnsTheTransferSchemaAndSkipsOnSecondEvaluation() throws IOException {
-    TestEnvironment.put(container, "x/1.bin", random(1000, 1));
-    TestEnvironment.put(container, "x/2.bin", random(2000, 2));
+    TestEnvironment.put(container, "x/1.bin", TestEnvironment.random(1000, 1));
+    TestEnvironment.put(container, "x/2.bin", TestEnvironment.random(2000, 2));
     Path out = dir.resolve("spark-out");
     Dataset<Row> df = TestEnvironment.spark().read().format("azureml")
         .option("workspaceConfig", config.toString()).option("datastore", "ds").option("prefix", "x/")
@@ -132,14 +118,14 @@ class DatastoreDownloadIT {
     Map<String, String> first = df.collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(4)));
     assertEquals(Map.of("x/1.bin", "TRANSFERRED", "x/2.bin", "TRANSFERRED"), first);
-    assertArrayEquals(random(2000, 2), TestEnvironment.read(out.resolve("x/2.bin")));
+    assertArrayEquals(TestEnvironment.random(2000, 2), TestEnvironment.read(out.resolve("x/2.bin")));
     // Each evaluation transfers again; the default overwrite=false skips what is there.
     assertEquals(2, df.filter("status = 'SKIPPED'").count());
   }
 
   @Test
   void validateChecksumAsksEveryRangeForItsMd5AndRetriesACorruptBody() throws IOException {
-    byte[] big = random(9 * 1024 * 1024, 3);
+    byte[] big = TestEnvironment.random(9 * 1024 * 1024, 3);
     TestEnvironment.put(container, "ckpt/model.bin", big);
     TestEnvironment.put(container, "ckpt/small.txt", bytes("small"));
     proxy.fail("ckpt/model.bin", BlobProxy.Fault.FLIP_BYTE, 1);
@@ -161,8 +147,8 @@ class DatastoreDownloadIT {
 
   @Test
   void aBodyThatStaysCorruptNeverLandsAndTheGoodFilesStillDo() throws IOException {
-    TestEnvironment.put(container, "d/bad.bin", random(5000, 4));
-    TestEnvironment.put(container, "d/good.bin", random(6000, 5));
+    TestEnvironment.put(container, "d/bad.bin", TestEnvironment.random(5000, 4));
+    TestEnvironment.put(container, "d/good.bin", TestEnvironment.random(6000, 5));
     proxy.fail("d/bad.bin", BlobProxy.Fault.FLIP_BYTE, 1000);
     Path out = dir.resolve("o");
 
@@ -176,26 +162,26 @@ class DatastoreDownloadIT {
     FileTransfer bad = e.report().failures().get(0);
     assertTrue(bad.error().startsWith("Checksum mismatch"), bad.error());
     assertFalse(Files.exists(out.resolve("d/bad.bin")), "a corrupt file never reaches its final path");
-    assertArrayEquals(random(6000, 5), TestEnvironment.read(out.resolve("d/good.bin")));
-    assertEquals(List.of(out.resolve("d/good.bin")), tree(out), "no temporary file is left behind");
+    assertArrayEquals(TestEnvironment.random(6000, 5), TestEnvironment.read(out.resolve("d/good.bin")));
+    assertEquals(List.of(out.resolve("d/good.bin")), TestEnvironment.files(out), "no temporary file is left behind");
   }
 
   @Test
   void withoutValidationACorruptBodyIsCaughtByTheDefaultContentMd5CheckAndFetchedAgain() throws IOException {
     // The blob has the Content-MD5 the service computed on Put Blob: no option is needed to catch this.
-    TestEnvironment.put(container, "e/f.bin", random(5000, 6));
+    TestEnvironment.put(container, "e/f.bin", TestEnvironment.random(5000, 6));
     proxy.fail("e/f.bin", BlobProxy.Fault.FLIP_BYTE, 1);
     Path o = dir.resolve("o");
     TransferReport report = files.downloadFromDatastore("ds", "e/", o.toString());
     assertEquals(1, report.transferred());
     assertTrue(report.files().get(0).checksumVerified());
-    assertArrayEquals(random(5000, 6), TestEnvironment.read(o.resolve("e/f.bin")));
+    assertArrayEquals(TestEnvironment.random(5000, 6), TestEnvironment.read(o.resolve("e/f.bin")));
   }
 
   @Test
   void checkMd5FalseLetsTheSameCorruptionThroughAndTheRowSaysUnverified() {
     // Documents what the default check buys: turned off, the corrupt body lands.
-    TestEnvironment.put(container, "u/f.bin", random(5000, 16));
+    TestEnvironment.put(container, "u/f.bin", TestEnvironment.random(5000, 16));
     proxy.fail("u/f.bin", BlobProxy.Fault.FLIP_BYTE, 1);
     Path o = dir.resolve("u");
     List<Row> rows = TestEnvironment.spark().read().format("azureml").option("workspaceConfig", config.toString())
@@ -207,11 +193,11 @@ class DatastoreDownloadIT {
 
   @Test
   void aConnectionCutMidBodyIsRetriedAndOneThatKeepsFailingLeavesNoFile() throws IOException {
-    TestEnvironment.put(container, "c/once.bin", random(100_000, 7));
+    TestEnvironment.put(container, "c/once.bin", TestEnvironment.random(100_000, 7));
     proxy.fail("c/once.bin", BlobProxy.Fault.CUT_SHORT, 1);
     TransferReport report = files.downloadFromDatastore("ds", "c/", dir.resolve("o1").toString());
     assertEquals(1, report.transferred());
-    assertArrayEquals(random(100_000, 7), TestEnvironment.read(dir.resolve("o1/c/once.bin")));
+    assertArrayEquals(TestEnvironment.random(100_000, 7), TestEnvironment.read(dir.resolve("o1/c/once.bin")));
 
     proxy.fail("c/once.bin", BlobProxy.Fault.CUT_SHORT, 1000);
     Path out = dir.resolve("o2");
@@ -221,7 +207,7 @@ class DatastoreDownloadIT {
     }
     assertFalse(e instanceof ChecksumMismatchException);
     assertEquals(1, e.report().failed());
-    assertEquals(List.of(), tree(out), "neither a partial file nor a temporary one is left");
+    assertEquals(List.of(), TestEnvironment.files(out), "neither a partial file nor a temporary one is left");
   }
 
   @Test

@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -86,15 +85,6 @@ class DownloadErrorsIT {
   private DataFrameReader reader(Path workspaceConfig, String datastore, String prefix) {
     return TestEnvironment.spark().read().format("azureml").option("workspaceConfig", workspaceConfig.toString())
         .option("datastore", datastore).option("prefix", prefix);
-  }
-
-  private static List<Path> tree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(Files::isRegularFile).sorted().toList();
-    }
   }
 
   // ----- secrets -----
@@ -196,7 +186,7 @@ class DownloadErrorsIT {
     assertTrue(e.getMessage().contains("labels_store"), e.getMessage());
     assertNoSecret("DatastoreNotFoundException", e.getMessage());
     assertTrue(proxy.requests().isEmpty(), "an unknown datastore makes no storage call: " + proxy.requests());
-    assertEquals(List.of(), tree(dir.resolve("out")), "nothing is written");
+    assertEquals(List.of(), TestEnvironment.files(dir.resolve("out")), "nothing is written");
   }
 
   @Test
@@ -547,7 +537,7 @@ class DownloadErrorsIT {
     assertTrue(e.getMessage().contains("r/1.txt"), e.getMessage());
     assertNoSecret("TransferException", e.getMessage(), sig);
     assertNoSecretInReport(e.report(), sig);
-    assertEquals(List.of(), tree(out), "nothing is left behind");
+    assertEquals(List.of(), TestEnvironment.files(out), "nothing is left behind");
   }
 
   @Test

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -57,12 +56,6 @@ class DownloadFaultsIT {
     proxy.close();
   }
 
-  static byte[] random(int size, long seed) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
   /** The outcome of one download through {@code spark.read}: its rows by path and its plan's metrics. */
   record Outcome(Map<String, Row> rows, Map<String, Long> metrics) {
     String status(String path) {
@@ -92,24 +85,15 @@ class DownloadFaultsIT {
     }, "the download finished within " + BOUND);
   }
 
-  private static List<Path> tree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(Files::isRegularFile).sorted().toList();
-    }
-  }
-
   private void seed() {
-    TestEnvironment.put(container, "f/small.bin", random(SMALL, 1));
-    TestEnvironment.put(container, "f/big.bin", random(BIG, 2));
+    TestEnvironment.put(container, "f/small.bin", TestEnvironment.random(SMALL, 1));
+    TestEnvironment.put(container, "f/big.bin", TestEnvironment.random(BIG, 2));
   }
 
   private void assertAllWhole(Path out) throws IOException {
-    assertArrayEquals(random(SMALL, 1), Files.readAllBytes(out.resolve("f/small.bin")));
-    assertArrayEquals(random(BIG, 2), Files.readAllBytes(out.resolve("f/big.bin")));
-    assertEquals(List.of(out.resolve("f/big.bin"), out.resolve("f/small.bin")), tree(out),
+    assertArrayEquals(TestEnvironment.random(SMALL, 1), Files.readAllBytes(out.resolve("f/small.bin")));
+    assertArrayEquals(TestEnvironment.random(BIG, 2), Files.readAllBytes(out.resolve("f/big.bin")));
+    assertEquals(List.of(out.resolve("f/big.bin"), out.resolve("f/small.bin")), TestEnvironment.files(out),
         "no temporary file is left");
   }
 
@@ -165,7 +149,7 @@ class DownloadFaultsIT {
     assertEquals("FAILED", o.status(target));
     assertTrue(o.error(target).contains(named), o.error(target));
     assertFalse(Files.exists(out.resolve(target)), "no partial file at the final path");
-    assertEquals(List.of(out.resolve(healthy)), tree(out), "no temporary file is left");
+    assertEquals(List.of(out.resolve(healthy)), TestEnvironment.files(out), "no temporary file is left");
     assertEquals(1L, o.metrics().get("filesFailed"));
     if (fault != BlobProxy.Fault.WHOLE_BODY_200) {
       assertTrue(o.error(target).contains("gave up after"), o.error(target));
@@ -208,7 +192,7 @@ class DownloadFaultsIT {
   }
 
   private void seedCorruptible(int size, boolean hasMd5) {
-    TestEnvironment.put(container, "f/data.bin", random(size, 3));
+    TestEnvironment.put(container, "f/data.bin", TestEnvironment.random(size, 3));
     if (!hasMd5) {
       container.getBlobClient("f/data.bin").setHttpHeaders(new BlobHttpHeaders());
     }
@@ -228,11 +212,11 @@ class DownloadFaultsIT {
     boolean detectable = validate || hasMd5;
     assertEquals(detectable, o.verified("f/data.bin"), "checksumVerified says whether a comparison was made");
     if (detectable) {
-      assertArrayEquals(random(size, 3), Files.readAllBytes(out.resolve("f/data.bin")),
+      assertArrayEquals(TestEnvironment.random(size, 3), Files.readAllBytes(out.resolve("f/data.bin")),
           "the corrupt body was caught and fetched again");
       assertTrue(o.metrics().get("retries") >= 1, o.metrics().toString());
     }
-    assertEquals(List.of(out.resolve("f/data.bin")), tree(out));
+    assertEquals(List.of(out.resolve("f/data.bin")), TestEnvironment.files(out));
   }
 
   @ParameterizedTest(name = "validateChecksum={0}, {2} bytes")
@@ -249,7 +233,7 @@ class DownloadFaultsIT {
 
     assertEquals("FAILED", o.status("f/data.bin"));
     assertTrue(o.error("f/data.bin").startsWith("Checksum mismatch"), o.error("f/data.bin"));
-    assertEquals(List.of(), tree(out), "no corrupt or temporary file");
+    assertEquals(List.of(), TestEnvironment.files(out), "no corrupt or temporary file");
     assertTrue(o.metrics().get("checksumFailures") >= 1, o.metrics().toString());
   }
 }

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assumptions;
@@ -35,12 +34,6 @@ class DownloadOutagesIT {
   @TempDir
   Path dir;
 
-  static byte[] random(int size, long seed) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
   private static Map<String, Row> download(Path config, Path out, String... options) {
     return assertTimeoutPreemptively(BOUND, () -> {
       var reader = TestEnvironment.spark().read().format("azureml").option("workspaceConfig", config.toString())
@@ -55,12 +48,6 @@ class DownloadOutagesIT {
       }
       return rows;
     }, "the download finished within " + BOUND);
-  }
-
-  private static List<Path> tree(Path root) throws IOException {
-    try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(Files::isRegularFile).sorted().toList();
-    }
   }
 
   /** Mounts a tmpfs at {@code at}, or skips the test saying why it cannot. */
@@ -81,7 +68,7 @@ class DownloadOutagesIT {
   void aFullDiskFailsTheFilesThatDoNotFitAndLeavesNoPartialFile() throws Exception {
     BlobContainerClient container = TestEnvironment.newContainer("fulldisk");
     for (int i = 0; i < 6; i++) {
-      TestEnvironment.put(container, "f/" + i + ".bin", random(300_000, i));
+      TestEnvironment.put(container, "f/" + i + ".bin", TestEnvironment.random(300_000, i));
     }
     Path config = TestEnvironment.workspaceConfig(dir, "ds", container);
     Path disk = dir.resolve("disk");
@@ -95,7 +82,7 @@ class DownloadOutagesIT {
         Row r = rows.get("f/" + i + ".bin");
         Path file = disk.resolve("f/" + i + ".bin");
         if (r.getString(4).equals("TRANSFERRED")) {
-          assertArrayEquals(random(300_000, i), Files.readAllBytes(file), "a landed file is whole");
+          assertArrayEquals(TestEnvironment.random(300_000, i), Files.readAllBytes(file), "a landed file is whole");
         } else {
           failed++;
           assertEquals("FAILED", r.getString(4));
@@ -104,7 +91,7 @@ class DownloadOutagesIT {
         }
       }
       assertTrue(failed >= 3, "1 MiB holds at most three of the six 300 kB files: " + rows);
-      assertEquals(6 - failed, tree(disk).size(), "no temporary file is left: " + tree(disk));
+      assertEquals(6 - failed, TestEnvironment.files(disk).size(), "no temporary file is left: " + TestEnvironment.files(disk));
     } finally {
       unmount(disk);
     }
@@ -113,8 +100,8 @@ class DownloadOutagesIT {
   @Test
   void aReadOnlyOutputFolderFailsEveryFileNamingIt() throws Exception {
     BlobContainerClient container = TestEnvironment.newContainer("readonly");
-    TestEnvironment.put(container, "f/a.bin", random(1000, 1));
-    TestEnvironment.put(container, "f/b.bin", random(1000, 2));
+    TestEnvironment.put(container, "f/a.bin", TestEnvironment.random(1000, 1));
+    TestEnvironment.put(container, "f/b.bin", TestEnvironment.random(1000, 2));
     Path config = TestEnvironment.workspaceConfig(dir, "ds", container);
     Path disk = dir.resolve("ro");
     mountTmpfs(disk, "ro,size=1m");
@@ -126,7 +113,7 @@ class DownloadOutagesIT {
         assertEquals("FAILED", r.getString(4), r.toString());
         assertTrue(r.getString(6).contains("Read-only file system"), r.getString(6));
       }
-      assertEquals(List.of(), tree(disk));
+      assertEquals(List.of(), TestEnvironment.files(disk));
     } finally {
       unmount(disk);
     }
@@ -142,7 +129,7 @@ class DownloadOutagesIT {
       BlobContainerClient container = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
           .buildClient().createBlobContainer("outage");
       for (int i = 0; i < files; i++) {
-        TestEnvironment.put(container, "f/" + i + ".bin", random(64 * 1024, i));
+        TestEnvironment.put(container, "f/" + i + ".bin", TestEnvironment.random(64 * 1024, i));
       }
       Path config = TestEnvironment.workspaceConfig(dir, "ds", container, proxy.accountUrl(Azurite.ACCOUNT));
       Path out = dir.resolve("out");
@@ -173,7 +160,7 @@ class DownloadOutagesIT {
           assertEquals("TRANSFERRED", r.getString(4));
         }
       }
-      assertEquals(files - failedFirst, tree(out).size(), "no temporary file is left");
+      assertEquals(files - failedFirst, TestEnvironment.files(out).size(), "no temporary file is left");
 
       Azurite again = Azurite.startPersistent(Path.of(System.getProperty("azurite.home", ".")), port, data);
       try {
@@ -184,9 +171,9 @@ class DownloadOutagesIT {
           assertEquals(before.equals("FAILED") ? "TRANSFERRED" : "SKIPPED", r.getString(4), r.toString());
         }
         for (int i = 0; i < files; i++) {
-          assertArrayEquals(random(64 * 1024, i), Files.readAllBytes(out.resolve("f/" + i + ".bin")));
+          assertArrayEquals(TestEnvironment.random(64 * 1024, i), Files.readAllBytes(out.resolve("f/" + i + ".bin")));
         }
-        assertEquals(files, tree(out).size());
+        assertEquals(files, TestEnvironment.files(out).size());
       } finally {
         again.close();
       }

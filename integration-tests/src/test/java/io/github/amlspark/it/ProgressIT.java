@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -55,15 +54,9 @@ class ProgressIT {
     config = TestEnvironment.workspaceConfig(dir.resolve("cfg"), "ds", container);
     files = AzureMLFiles.builder().spark(TestEnvironment.spark()).workspaceConfig(config.toString()).build();
     for (int i = 1; i <= 3; i++) {
-      TestEnvironment.put(container, "p/" + i + ".bin", random(10_000 * i, i));
+      TestEnvironment.put(container, "p/" + i + ".bin", TestEnvironment.random(10_000 * i, i));
     }
     TestEnvironment.put(container, "other/x.txt", "x".getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static byte[] random(int size, long seed) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
   }
 
   // ----- in a child JVM: what the terminal shows -----
@@ -129,7 +122,7 @@ class ProgressIT {
     ChildRun run = childRun();
     assertTrue(run.stdout().contains("quiet transferred=3"), run.stdout());
     assertTrue(run.stdout().contains("progress transferred=3"), run.stdout());
-    assertArrayEquals(random(30_000, 3), TestEnvironment.read(dir.resolve("child-progress/p/3.bin")));
+    assertArrayEquals(TestEnvironment.random(30_000, 3), TestEnvironment.read(dir.resolve("child-progress/p/3.bin")));
     assertTrue(run.progress().contains("Downloading"), "task name shown: " + run.progress());
     assertTrue(run.progress().contains("/3 files"), "file total shown: " + run.progress());
     assertTrue(run.progress().contains("3/3 files"), "all files counted once done: " + run.progress());
@@ -246,7 +239,7 @@ class ProgressIT {
     BlobContainerClient slow = TestEnvironment.newContainer("live");
     int count = 16;
     for (int i = 0; i < count; i++) {
-      TestEnvironment.put(slow, "live/" + i + ".bin", random(1000, i));
+      TestEnvironment.put(slow, "live/" + i + ".bin", TestEnvironment.random(1000, i));
     }
     try (BlobProxy proxy = new BlobProxy(TestEnvironment.azurite().accountUrl())) {
       // 16 files one after another, each GET held 200 ms: the task runs over 3 s, many heartbeats long.
@@ -339,7 +332,7 @@ class ProgressIT {
     TransferReport report = files.downloadFromDatastore("ds", "p/", dir.resolve("opts").toString(),
         TransferOptions.defaults().showProgress(true));
     assertEquals(3, report.transferred());
-    assertArrayEquals(random(20_000, 2), TestEnvironment.read(dir.resolve("opts/p/2.bin")));
+    assertArrayEquals(TestEnvironment.random(20_000, 2), TestEnvironment.read(dir.resolve("opts/p/2.bin")));
     // The bar is closed: a second one for the next download starts cleanly and skips everything.
     TransferReport again = files.downloadFromDatastore("ds", "p/", dir.resolve("opts").toString(),
         TransferOptions.defaults().showProgress(true));

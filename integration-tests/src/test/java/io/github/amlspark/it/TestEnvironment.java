@@ -128,6 +128,31 @@ public final class TestEnvironment {
     return new String(read(file), java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  /**
+   * @param size how many bytes
+   * @param seed the same seed gives the same bytes
+   * @return random test content
+   */
+  public static byte[] random(int size, long seed) {
+    byte[] b = new byte[size];
+    new java.util.Random(seed).nextBytes(b);
+    return b;
+  }
+
+  /**
+   * @param root a folder
+   * @return the regular files below it, sorted (none when it does not exist)
+   * @throws IOException when it cannot be walked
+   */
+  public static java.util.List<Path> files(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return java.util.List.of();
+    }
+    try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+      return s.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
   static synchronized void stop() {
     if (spark != null) {
       spark.stop();

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -54,12 +53,6 @@ class UploadFailuresIT {
 
   private Map<String, BlobItem> blobs() {
     return container.listBlobs().stream().collect(Collectors.toMap(BlobItem::getName, b -> b));
-  }
-
-  private static byte[] random(int size, long seed) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
   }
 
   private static FileTransfer byPath(TransferReport report, String path) {
@@ -102,7 +95,7 @@ class UploadFailuresIT {
   void aFileThatBreaksMidStreamFailsAloneAndLeavesNoBlob() throws Exception {
     Path src = Files.createDirectories(dir.resolve("src"));
     Files.writeString(src.resolve("ok.txt"), "fine");
-    Files.write(src.resolve("big.fail"), random(12 * 1024 * 1024, 1));
+    Files.write(src.resolve("big.fail"), TestEnvironment.random(12 * 1024 * 1024, 1));
 
     TransferException e = assertThrows(TransferException.class,
         () -> files.uploadToDatastore("ds", FaultyFileSystem.uri(src), "up"));
@@ -117,7 +110,7 @@ class UploadFailuresIT {
 
   @Test
   void aWriteRowWhoseSourceBreaksOrIsMissingFailsAloneAndLeavesNoBlob() throws Exception {
-    Files.write(dir.resolve("big.fail"), random(12 * 1024 * 1024, 2));
+    Files.write(dir.resolve("big.fail"), TestEnvironment.random(12 * 1024 * 1024, 2));
     Path ok = Files.writeString(dir.resolve("ok.txt"), "fine");
     StructType schema = new StructType().add("path", DataTypes.StringType).add("sourceFile", DataTypes.StringType);
     List<Row> rows = List.of(RowFactory.create("big.bin", FaultyFileSystem.uri(dir.resolve("big.fail"))),
@@ -140,7 +133,7 @@ class UploadFailuresIT {
 
   @Test
   void anAbortedTaskLeavesNoHalfWrittenBlob() throws Exception {
-    Files.write(dir.resolve("big.hang"), random(12 * 1024 * 1024, 3));
+    Files.write(dir.resolve("big.hang"), TestEnvironment.random(12 * 1024 * 1024, 3));
     StructType schema = new StructType().add("path", DataTypes.StringType).add("sourceFile", DataTypes.StringType);
     // The first row's upload stalls after staging a block; the second row fails the task, which aborts it.
     List<Row> rows = List.of(RowFactory.create("stalled.bin", FaultyFileSystem.uri(dir.resolve("big.hang"))),

@@ -23,7 +23,6 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
@@ -67,12 +66,6 @@ class UploadFaultsIT {
     spark.conf().unset("spark.azureml.retryTimeout");
     spark.conf().unset("spark.azureml.idleTimeout");
     proxy.close();
-  }
-
-  private static byte[] random(int size, long seed) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
   }
 
   /** Writes the files into a fresh folder and returns it. */
@@ -121,8 +114,8 @@ class UploadFaultsIT {
   private void assertUploadsThrough(PutFault fault, PutKind largeKind, int times, OverwriteMode mode)
       throws Exception {
     String remote = fault.name().toLowerCase(java.util.Locale.ROOT);
-    byte[] small = random(BLOCK / 2, fault.ordinal());
-    byte[] large = random(3 * BLOCK + 7, fault.ordinal() + 10);
+    byte[] small = TestEnvironment.random(BLOCK / 2, fault.ordinal());
+    byte[] large = TestEnvironment.random(3 * BLOCK + 7, fault.ordinal() + 10);
     Path src = folder(remote, Map.of("small.bin", small, "large.bin", large));
     proxy.failPuts(remote + "/small.bin", PutKind.PUT_BLOB, fault, times);
     proxy.failPuts(remote + "/large.bin", largeKind, fault, times);
@@ -157,12 +150,12 @@ class UploadFaultsIT {
 
   @Test
   void aLeasedBlobIsFailedUnderOverwriteTrueAndLeftUnchanged() throws Exception {
-    byte[] before = random(100, 7);
+    byte[] before = TestEnvironment.random(100, 7);
     for (String name : List.of("lease/small.bin", "lease/large.bin")) {
       TestEnvironment.put(container, name, before);
       new BlobLeaseClientBuilder().blobClient(container.getBlobClient(name)).buildClient().acquireLease(-1);
     }
-    Path src = folder("leased", Map.of("small.bin", random(1000, 8), "large.bin", random(2 * BLOCK + 1, 9)));
+    Path src = folder("leased", Map.of("small.bin", TestEnvironment.random(1000, 8), "large.bin", TestEnvironment.random(2 * BLOCK + 1, 9)));
 
     TransferReport report = upload(src, "lease", OverwriteMode.ALWAYS);
 
@@ -186,8 +179,8 @@ class UploadFaultsIT {
     // Writer A's held commit must not time out before writer B has committed.
     spark.conf().set("spark.azureml.idleTimeout", "30s");
     for (int round = 0; round < 4; round++) {
-      byte[] a = random(3 * BLOCK + round, 10 + round);
-      byte[] b = random(4 * BLOCK - round, 20 + round);
+      byte[] a = TestEnvironment.random(3 * BLOCK + round, 10 + round);
+      byte[] b = TestEnvironment.random(4 * BLOCK - round, 20 + round);
       Path srcA = folder("a" + round, Map.of("model.bin", a));
       Path srcB = folder("b" + round, Map.of("model.bin", b));
       boolean interleaved = round == 0;
@@ -219,7 +212,7 @@ class UploadFaultsIT {
 
   @Test
   void aSourceThatGrowsWhileItIsReadIsFailedAndNotWritten() throws Exception {
-    Path src = folder("growing", Map.of("ckpt.grow", random(10 * 1024 * 1024, 30), "ok.txt", random(10, 31)));
+    Path src = folder("growing", Map.of("ckpt.grow", TestEnvironment.random(10 * 1024 * 1024, 30), "ok.txt", TestEnvironment.random(10, 31)));
 
     TransferException e = assertThrows(TransferException.class,
         () -> files.uploadToDatastore("ds", FaultyFileSystem.uri(src), "g"));

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,12 +37,6 @@ class UploadIT {
     container = TestEnvironment.newContainer("upload");
     Path config = TestEnvironment.workspaceConfig(dir, "ds", container);
     files = AzureMLFiles.builder().spark(TestEnvironment.spark()).workspaceConfig(config.toString()).build();
-  }
-
-  private static byte[] random(int size, long seed) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
   }
 
   private Map<String, BlobItem> blobs() {
@@ -69,7 +62,7 @@ class UploadIT {
   void roundTripOfMixedSizesKeepsBytesAndMd5s() throws Exception {
     Path src = Files.createDirectories(dir.resolve("src"));
     Map<String, byte[]> content = Map.of("empty.bin", new byte[0], "one.bin", new byte[] {42},
-        "multi/block.bin", random(9 * 1024 * 1024 + 3, 1), "small.txt", "hello".getBytes(StandardCharsets.UTF_8));
+        "multi/block.bin", TestEnvironment.random(9 * 1024 * 1024 + 3, 1), "small.txt", "hello".getBytes(StandardCharsets.UTF_8));
     for (Map.Entry<String, byte[]> e : content.entrySet()) {
       Files.createDirectories(src.resolve(e.getKey()).getParent());
       Files.write(src.resolve(e.getKey()), e.getValue());

@@ -23,7 +23,6 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -88,12 +87,6 @@ class WasbIT {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] random(int size, long seed) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
   private void write(String path, byte[] content) throws IOException {
     try (FSDataOutputStream out = wasb.create(new org.apache.hadoop.fs.Path(wasbRoot + path))) {
       out.write(content);
@@ -121,7 +114,7 @@ class WasbIT {
 
   @Test
   void filesLandWholeAndLeftoversOfKilledTasksAreRemoved() throws IOException {
-    byte[] big = random(9 * 1024 * 1024, 1);
+    byte[] big = TestEnvironment.random(9 * 1024 * 1024, 1);
     TestEnvironment.put(datastore, "d/small.txt", bytes("small"));
     TestEnvironment.put(datastore, "d/sub/big.bin", big);
     // What a task killed with its executor leaves: a partial file under its temporary name.
@@ -185,7 +178,7 @@ class WasbIT {
 
   @Test
   void aWasbFolderUploadsWithContentMd5() throws Exception {
-    byte[] big = random(9 * 1024 * 1024, 2);
+    byte[] big = TestEnvironment.random(9 * 1024 * 1024, 2);
     write("/src/a.txt", bytes("alpha"));
     write("/src/sub/b.bin", big);
 
