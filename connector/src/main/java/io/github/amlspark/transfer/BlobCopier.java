@@ -5,15 +5,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -23,8 +22,6 @@ import java.util.function.LongConsumer;
  * whole-file MD5 is computed as the bytes arrive, never in a second pass over a finished file.
  */
 final class BlobCopier {
-  /** Long ranges streamed at once per large blob when no checksum is validated. */
-  private static final int STREAMS_PER_BLOB = 4;
   /** How much of a streamed blob the in-order hasher reads back from the file at a time. */
   private static final int HASH_PIECE = 1024 * 1024;
 
@@ -82,121 +79,95 @@ final class BlobCopier {
   }
 
   /**
-   * Streams a large blob as a few long ranges at once, each written at its own position: no range is held
-   * in memory, and the service sees few requests (an emulator's cost per request grows with the blob).
-   * When hashing, this thread hashes the file in order while the ranges stream, reading back from the
-   * page cache each byte once every byte before it has been written.
+   * Streams a large blob as an in-order sliding window of ranges, each written at its own position as its
+   * bytes arrive: no range is held in memory. When hashing, this thread hashes the file in order, reading
+   * back from the page cache the bytes before the first gap. The window slides only once its oldest range
+   * is hashed, so the ranges in flight start one after another and the hashed prefix follows the transfer
+   * closely: little is left to hash once the last byte arrives. (A few long ranges at once, all moving at
+   * the same pace, left all but the first to be hashed after the transfer.)
    *
    * @return the MD5 of the bytes written when {@code hash}, else null
    */
   private byte[] copyStreams(BlobEntry blob, FileChannel file, boolean hash) throws IOException {
     long length = blob.length();
-    int parts = (int) Math.max(1, Math.min(STREAMS_PER_BLOB,
-        (length + TransferSettings.PLAIN_RANGE_BYTES - 1) / TransferSettings.PLAIN_RANGE_BYTES));
-    long partSize = (length + parts - 1) / parts;
-    Written written = new Written(length, partSize);
-    List<Future<?>> streams = new ArrayList<>(parts);
+    MessageDigest md = hash ? Md5.newDigest() : null;
+    ByteBuffer piece = hash ? ByteBuffer.allocate(HASH_PIECE) : null;
+    Progress progress = new Progress();
+    Deque<StreamedRange> window = new ArrayDeque<>();
+    long next = 0;
+    long hashed = 0;
     try {
-      for (int part = 0; part * partSize < length; part++) {
-        long start = part * partSize;
-        long count = Math.min(partSize, length - start);
-        int index = part;
-        permits.acquire();
-        streams.add(TransferPool.get().submit(() -> {
-          try {
-            streamPart(blob, start, count, file, n -> written.add(index, n));
+      while (next < length || !window.isEmpty()) {
+        while (next < length && window.size() < settings.rangesInFlight() && takePermit(window.isEmpty())) {
+          StreamedRange range = new StreamedRange(next, Math.min(settings.rangeBytes(), length - next), progress);
+          next += range.count;
+          range.future = TransferPool.get().submit(() -> {
+            if (range.claim()) {
+              try {
+                streamPart(blob, range.start, range.count, file, range::written);
+              } finally {
+                permits.release();
+                range.end();
+              }
+            }
             return null;
-          } finally {
-            permits.release();
-            written.ended(index);
+          });
+          window.add(range);
+        }
+        long seen = progress.changes();
+        // A range that ended has its result, or is about to: a failed one is thrown from here, at once.
+        for (StreamedRange range : window) {
+          if (range.ended) {
+            await(range.future);
           }
-        }));
+        }
+        StreamedRange head = window.peek();
+        // Ended first: once it is seen, every byte the stream wrote is counted.
+        boolean headEnded = head.ended;
+        long frontier = head.start + head.done.get();
+        if (hash && hashed < frontier) {
+          hashed = hashUpTo(file, md, piece, hashed, frontier);
+        } else if (headEnded) {
+          if (frontier != head.start + head.count) {
+            throw new IOException("the stream of bytes " + head.start + "-" + (head.start + head.count - 1)
+                + " of " + blob.path() + " ended after " + head.done.get() + " bytes");
+          }
+          window.poll();
+        } else {
+          // Another range's permit or bytes may come first: wake on any range's progress.
+          progress.awaitChange(seen);
+        }
       }
-      byte[] md5 = hash ? hashInOrder(file, written, streams) : null;
-      for (Future<?> stream : streams) {
-        await(stream);
-      }
-      return md5;
+      return hash ? md.digest() : null;
     } catch (InterruptedException e) {
       throw interrupted(e);
     } finally {
-      streams.forEach(f -> f.cancel(true));
+      for (StreamedRange range : window) {
+        range.abandon(permits);
+      }
     }
   }
 
-  /**
-   * Hashes the file from its start as far as it is written, waiting for the streams, until the whole of
-   * it is hashed or a stream fails (that stream's failure is thrown).
-   */
-  private static byte[] hashInOrder(FileChannel file, Written written, List<Future<?>> streams)
-      throws IOException, InterruptedException {
-    MessageDigest md = Md5.newDigest();
-    ByteBuffer piece = ByteBuffer.allocate(HASH_PIECE);
-    long hashed = 0;
-    while (hashed < written.length) {
-      long seen = written.changes();
-      long frontier = written.frontier();
-      if (frontier == hashed) {
-        // A stream that ended has its result, or is about to: a failed one is thrown from here.
-        boolean allEnded = true;
-        for (int part = 0; part < streams.size(); part++) {
-          if (written.hasEnded(part)) {
-            await(streams.get(part));
-          } else {
-            allEnded = false;
-          }
-        }
-        if (allEnded && written.frontier() == hashed) {
-          throw new IOException("the streams ended at byte " + hashed + " of " + written.length);
-        }
-        written.awaitChange(seen);
-        continue;
+  /** Hashes the file's bytes {@code [from, to)}, read back from it; returns {@code to}. */
+  private static long hashUpTo(FileChannel file, MessageDigest md, ByteBuffer piece, long from, long to)
+      throws IOException {
+    for (long at = from; at < to; ) {
+      piece.clear().limit((int) Math.min(HASH_PIECE, to - at));
+      int n = file.read(piece, at);
+      if (n <= 0) {
+        throw new IOException("the file being written ended at byte " + at + " when read back");
       }
-      while (hashed < frontier) {
-        piece.clear().limit((int) Math.min(HASH_PIECE, frontier - hashed));
-        int n = file.read(piece, hashed);
-        if (n <= 0) {
-          throw new IOException("the file being written ended at byte " + hashed + " when read back");
-        }
-        md.update(piece.array(), 0, n);
-        hashed += n;
-      }
+      md.update(piece.array(), 0, n);
+      at += n;
     }
-    return md.digest();
+    return to;
   }
 
-  /** Bytes written so far by each part of a streamed blob (each part writes in order from its start). */
-  private static final class Written {
-    private final long length;
-    private final long partSize;
-    private final AtomicLongArray done;
-    private final boolean[] ended;
+  /** Counts every change in a streamed blob's ranges, so that the task's thread can wait for the next. */
+  private static final class Progress {
     private long changes;
 
-    Written(long length, long partSize) {
-      this.length = length;
-      this.partSize = partSize;
-      int parts = (int) ((length + partSize - 1) / partSize);
-      this.done = new AtomicLongArray(parts);
-      this.ended = new boolean[parts];
-    }
-
-    void add(int part, long n) {
-      done.addAndGet(part, n);
-      signal();
-    }
-
-    /** The part's stream returned or failed. */
-    synchronized void ended(int part) {
-      ended[part] = true;
-      signal();
-    }
-
-    synchronized boolean hasEnded(int part) {
-      return ended[part];
-    }
-
-    private synchronized void signal() {
+    synchronized void signal() {
       changes++;
       notifyAll();
     }
@@ -210,26 +181,58 @@ final class BlobCopier {
         wait();
       }
     }
+  }
 
-    /** @return how many bytes from the blob's start are written, with no gap */
-    long frontier() {
-      long at = 0;
-      for (int part = 0; part < done.length(); part++) {
-        long size = Math.min(partSize, length - part * partSize);
-        long d = done.get(part);
-        at = part * partSize + d;
-        if (d < size) {
-          break;
-        }
+  /** One range of a streamed blob: written in order from its start by one stream. */
+  private static final class StreamedRange {
+    final long start;
+    final long count;
+    /** Bytes of the range in the file, from its start. */
+    final AtomicLong done = new AtomicLong();
+    private final Progress progress;
+    /** Whether the stream took the range, or the window abandoned it first (exactly one does). */
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    /** The stream returned or failed. */
+    volatile boolean ended;
+    Future<?> future;
+
+    StreamedRange(long start, long count, Progress progress) {
+      this.start = start;
+      this.count = count;
+      this.progress = progress;
+    }
+
+    /** @return whether the stream may run: false when the window was abandoned before it started */
+    boolean claim() {
+      return claimed.compareAndSet(false, true);
+    }
+
+    void written(long n) {
+      done.addAndGet(n);
+      progress.signal();
+    }
+
+    void end() {
+      ended = true;
+      progress.signal();
+    }
+
+    /**
+     * Stops the stream. A running stream returns its permit as it ends; one that never started cannot, so
+     * the window returns it here (a cancelled task may never run).
+     */
+    void abandon(Semaphore permits) {
+      if (claim()) {
+        permits.release();
       }
-      return at;
+      future.cancel(true);
     }
   }
 
   /**
-   * One long range. When it breaks, it resumes after the last byte written, under the retry policy; a try
-   * that made progress starts the policy afresh (at most {@code maxTries} times), since the policy bounds
-   * failures in a row, not the time a long range takes.
+   * One streamed range. When it breaks, it resumes after the last byte written, under the retry policy; a
+   * try that made progress starts the policy afresh (at most {@code maxTries} times), since the policy bounds
+   * failures in a row, not the time a range takes.
    *
    * @param onWritten hears the count of every piece once it is in the file
    */
@@ -272,13 +275,7 @@ final class BlobCopier {
     long length = blob.length();
     try {
       while (next < length || !window.isEmpty()) {
-        while (next < length && window.size() < settings.rangesInFlight()) {
-          // Block only when nothing is in flight; otherwise write what has arrived first.
-          if (window.isEmpty()) {
-            permits.acquire();
-          } else if (!permits.tryAcquire()) {
-            break;
-          }
+        while (next < length && window.size() < settings.rangesInFlight() && takePermit(window.isEmpty())) {
           long offset = next;
           int count = (int) Math.min(settings.rangeBytes(), length - offset);
           next += count;
@@ -305,6 +302,20 @@ final class BlobCopier {
       }
     }
     return whole == null ? null : whole.digest();
+  }
+
+  /**
+   * Takes a permit for one more range of a window. Waits for one only when nothing is in flight: otherwise
+   * the caller has arrived bytes to handle first.
+   *
+   * @return whether a permit was taken
+   */
+  private boolean takePermit(boolean nothingInFlight) throws InterruptedException {
+    if (nothingInFlight) {
+      permits.acquire();
+      return true;
+    }
+    return permits.tryAcquire();
   }
 
   /** @return the work's result, its IOException rethrown as is */

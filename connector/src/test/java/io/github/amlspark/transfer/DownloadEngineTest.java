@@ -60,7 +60,7 @@ abstract class DownloadEngineTest {
     return new Configuration();
   }
 
-  private List<FileTransfer> download(OverwriteMode mode, boolean validate, int concurrency,
+  List<FileTransfer> download(OverwriteMode mode, boolean validate, int concurrency,
       List<BlobEntry> blobs) throws IOException {
     return download(mode, validate, true, concurrency, blobs);
   }
@@ -75,7 +75,7 @@ abstract class DownloadEngineTest {
     return results;
   }
 
-  private BlobEntry put(String name, byte[] content) {
+  BlobEntry put(String name, byte[] content) {
     source.put("container-root/" + name, content);
     return blob(name, content);
   }
@@ -85,11 +85,11 @@ abstract class DownloadEngineTest {
     return blob(name, content, listedMd5);
   }
 
-  private static String key(String path) {
+  static String key(String path) {
     return "container-root/" + path;
   }
 
-  private void assertTransferred(FileTransfer r, byte[] expected, boolean verified) throws IOException {
+  void assertTransferred(FileTransfer r, byte[] expected, boolean verified) throws IOException {
     assertEquals(TransferStatus.TRANSFERRED, r.status(), () -> String.valueOf(r.error()));
     assertNull(r.error());
     assertEquals(expected.length, r.length());
@@ -393,7 +393,7 @@ abstract class DownloadEngineTest {
 
   // ---------------------------------------------------------------- the default whole-file MD5 check
 
-  /** Large enough for 3 long streams into a local folder; both layouts start a range at 16 MiB. */
+  /** Three 16 MiB ranges, streamed at their positions into a local folder, in order into a Hadoop one. */
   private static final int STREAMED = 48 * MIB;
 
   @Test

@@ -1,8 +1,10 @@
 package io.github.amlspark.transfer;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,6 +20,7 @@ final class FakeRangeSource implements RangeSource {
   private final Map<String, Long> delaysMillis = new ConcurrentHashMap<>();
   private final AtomicInteger calls = new AtomicInteger();
   private final Map<String, AtomicInteger> callsByBlob = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> rangesByBlob = new ConcurrentHashMap<>();
   /** Only ranges starting at this offset are corrupted, or every range when negative. */
   private volatile long corruptOffset = -1;
   /** Reads starting at this offset (of any blob) first wait {@link #offsetDelayMillis}. */
@@ -79,11 +82,18 @@ final class FakeRangeSource implements RangeSource {
     return n == null ? 0 : n.get();
   }
 
+  /** @return the ranges read of the blob, as {@code first-last}, in the order they were asked for */
+  List<String> ranges(String name) {
+    return List.copyOf(rangesByBlob.getOrDefault(name, List.of()));
+  }
+
   @Override
   public byte[] read(BlobEntry blob, long offset, int length, boolean wantRangeMd5, byte[] buffer)
       throws IOException {
     calls.incrementAndGet();
     callsByBlob.computeIfAbsent(blob.name(), k -> new AtomicInteger()).incrementAndGet();
+    rangesByBlob.computeIfAbsent(blob.name(), k -> new CopyOnWriteArrayList<>())
+        .add(offset + "-" + (offset + length - 1));
     if (length < 1) {
       throw new AssertionError("RangeSource contract: length is at least 1, was " + length);
     }
