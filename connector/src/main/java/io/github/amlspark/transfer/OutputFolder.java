@@ -28,8 +28,15 @@ public abstract class OutputFolder {
     URI uri = toUri(folder);
     // Local folders go through java.nio: Hadoop's local file system forks a chmod process for every
     // file it creates when Hadoop's native library is missing (the usual case), 3-4 ms a file.
-    return "file".equals(uri.getScheme()) ? new LocalOutputFolder(java.nio.file.Path.of(uri))
-        : new HadoopOutputFolder(uri, conf);
+    return isLocal(folder) ? new LocalOutputFolder(java.nio.file.Path.of(uri)) : new HadoopOutputFolder(uri, conf);
+  }
+
+  /**
+   * @param folder a plain local path, a {@code file:} URI or any Hadoop URI
+   * @return whether it is on this machine's file system, which needs no Hadoop configuration
+   */
+  public static boolean isLocal(String folder) {
+    return "file".equals(toUri(folder).getScheme());
   }
 
   /**

@@ -5,6 +5,7 @@ import io.github.amlspark.config.TransferSettings;
 import io.github.amlspark.spark.HadoopConf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.InputPartition;
@@ -22,7 +23,8 @@ final class AzureMLReaderFactory implements PartitionReaderFactory {
   private final TaskProgress progress;
 
   /**
-   * @param hadoopConf the driver's Hadoop configuration, for downloads; null for plain reads
+   * @param hadoopConf the driver's Hadoop configuration, for downloads into Hadoop folders; null for plain
+   *     reads and local output folders
    */
   AzureMLReaderFactory(StructType readSchema, TransferSettings settings, Broadcast<HadoopConf> hadoopConf,
       TaskProgress progress) {
@@ -39,8 +41,8 @@ final class AzureMLReaderFactory implements PartitionReaderFactory {
       return new ContentPartitionReader(p, readSchema, settings, progress.newListener());
     }
     try {
-      return new DownloadPartitionReader(p, readSchema, settings, hadoopConf.value().get(),
-          progress.newListener());
+      Configuration conf = hadoopConf == null ? null : hadoopConf.value().get();
+      return new DownloadPartitionReader(p, readSchema, settings, conf, progress.newListener());
     } catch (IOException e) {
       throw new UncheckedIOException("Output folder " + settings.outputFolder() + " cannot be reached: "
           + e.getMessage(), e);
