@@ -108,17 +108,18 @@ class UploadFaultsIT {
   }
 
   /**
-   * Uploads a small file (one Put Blob) and a large one (blocks and a commit) whose PUTs meet the fault
+   * Uploads a small file (one Put Blob from memory) and a larger one (one Put Blob streamed after a hash
+   * pass; files above 256 MiB, staged in blocks, are covered by UploadEngineTest) whose PUTs meet the fault
    * {@code times} each, and checks that both land whole, with their Content-MD5.
    */
-  private void assertUploadsThrough(PutFault fault, PutKind largeKind, int times, OverwriteMode mode)
+  private void assertUploadsThrough(PutFault fault, int times, OverwriteMode mode)
       throws Exception {
     String remote = fault.name().toLowerCase(java.util.Locale.ROOT);
     byte[] small = TestEnvironment.random(BLOCK / 2, fault.ordinal());
     byte[] large = TestEnvironment.random(3 * BLOCK + 7, fault.ordinal() + 10);
     Path src = folder(remote, Map.of("small.bin", small, "large.bin", large));
     proxy.failPuts(remote + "/small.bin", PutKind.PUT_BLOB, fault, times);
-    proxy.failPuts(remote + "/large.bin", largeKind, fault, times);
+    proxy.failPuts(remote + "/large.bin", PutKind.PUT_BLOB, fault, times);
 
     TransferReport report = upload(src, remote, mode);
 
@@ -130,8 +131,8 @@ class UploadFaultsIT {
   }
 
   @Test
-  void aConnectionResetMidBlockOrMidPutBlobIsRetried() throws Exception {
-    assertUploadsThrough(PutFault.RESET_MID_BODY, PutKind.PUT_BLOCK, 2, OverwriteMode.NEVER);
+  void aConnectionResetMidPutBlobIsRetried() throws Exception {
+    assertUploadsThrough(PutFault.RESET_MID_BODY, 2, OverwriteMode.NEVER);
   }
 
   /**
@@ -140,12 +141,12 @@ class UploadFaultsIT {
    */
   @Test
   void aLostResponseToAConditionalCreateIsTransferredNotSkipped() throws Exception {
-    assertUploadsThrough(PutFault.LOST_RESPONSE, PutKind.PUT_BLOCK_LIST, 1, OverwriteMode.NEVER);
+    assertUploadsThrough(PutFault.LOST_RESPONSE, 1, OverwriteMode.NEVER);
   }
 
   @Test
   void burstsOf503WithRetryAfterAreRetried() throws Exception {
-    assertUploadsThrough(PutFault.STATUS_503, PutKind.PUT_BLOCK_LIST, 3, OverwriteMode.ALWAYS);
+    assertUploadsThrough(PutFault.STATUS_503, 3, OverwriteMode.ALWAYS);
   }
 
   @Test
@@ -169,14 +170,14 @@ class UploadFaultsIT {
   }
 
   /**
-   * Two writers upload different files of several blocks to one name, over and over. The first round is
-   * made to interleave: writer A's commit is held until writer B has staged and committed. Afterwards the
-   * blob is one writer's file, byte for byte, with its Content-MD5; a writer whose blocks the other's commit
-   * discarded is FAILED saying so.
+   * Two writers upload different files of several MiB (each one streamed Put Blob) to one name, over and
+   * over. The first round is made to interleave: writer A's Put Blob is held until writer B's was answered.
+   * Afterwards the blob is one writer's file, byte for byte, with its Content-MD5. (Racing block commits,
+   * above 256 MiB, are UploadEngineTest's: a writer whose blocks the other's commit discarded is FAILED.)
    */
   @Test
   void twoWritersRacingToOneNameLeaveOneWholeFile() throws Exception {
-    // Writer A's held commit must not time out before writer B has committed.
+    // Writer A's held Put Blob must not time out before writer B's was answered.
     spark.conf().set("spark.azureml.idleTimeout", "30s");
     for (int round = 0; round < 4; round++) {
       byte[] a = TestEnvironment.random(3 * BLOCK + round, 10 + round);
@@ -185,12 +186,12 @@ class UploadFaultsIT {
       Path srcB = folder("b" + round, Map.of("model.bin", b));
       boolean interleaved = round == 0;
       if (interleaved) {
-        proxy.holdFirstCommit("race/model.bin");
+        proxy.holdFirstCreate("race/model.bin");
       }
       CompletableFuture<TransferReport> writerA = CompletableFuture.supplyAsync(
           () -> upload(srcA, "race", OverwriteMode.ALWAYS));
       if (interleaved) {
-        assertTrue(proxy.awaitHeldCommit(), "writer A reached its commit");
+        assertTrue(proxy.awaitHeldCreate(), "writer A reached its Put Blob");
       }
       TransferReport reportB = upload(srcB, "race", OverwriteMode.ALWAYS);
       TransferReport reportA = writerA.get(60, TimeUnit.SECONDS);
@@ -224,5 +225,25 @@ class UploadFaultsIT {
         && grown.error().contains("nothing was written"), grown.error());
     assertFalse(container.getBlobClient("g/ckpt.grow").exists(), "no blob of the changing file");
     assertTransferred(e.report(), "g/ok.txt");
+  }
+
+  /**
+   * A file rewritten between the hash pass and the Put Blob, keeping its size and modification time: Azurite
+   * checks the body against the first pass's MD5 and refuses it, so no blob is made.
+   */
+  @Test
+  void aSourceRewrittenBetweenTheHashPassAndThePutBlobIsFailedAndNotWritten() throws Exception {
+    Path src = folder("swapped", Map.of("ckpt.swap", TestEnvironment.random(6 * 1024 * 1024, 32), "ok.txt", TestEnvironment.random(10, 33)));
+
+    TransferException e = assertThrows(TransferException.class,
+        () -> files.uploadToDatastore("ds", FaultyFileSystem.uri(src), "w"));
+
+    FileTransfer swapped = byPath(e.report(), "w/ckpt.swap");
+    assertEquals(TransferStatus.FAILED, swapped.status());
+    assertTrue(swapped.error().contains("changed while it was being uploaded")
+        && swapped.error().contains("MD5 of the first read") && swapped.error().contains("nothing was written"),
+        swapped.error());
+    assertFalse(container.getBlobClient("w/ckpt.swap").exists(), "no blob of the rewritten file");
+    assertTransferred(e.report(), "w/ok.txt");
   }
 }
