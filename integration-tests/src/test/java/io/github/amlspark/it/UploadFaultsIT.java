@@ -213,18 +213,8 @@ class UploadFaultsIT {
 
   @Test
   void aSourceThatGrowsWhileItIsReadIsFailedAndNotWritten() throws Exception {
-    Path src = folder("growing", Map.of("ckpt.grow", TestEnvironment.random(10 * 1024 * 1024, 30), "ok.txt", TestEnvironment.random(10, 31)));
-
-    TransferException e = assertThrows(TransferException.class,
-        () -> files.uploadToDatastore("ds", FaultyFileSystem.uri(src), "g"));
-
-    FileTransfer grown = byPath(e.report(), "g/ckpt.grow");
-    assertEquals(TransferStatus.FAILED, grown.status());
-    assertTrue(grown.error().contains("changed while it was being uploaded")
-        && grown.error().contains("size " + 10 * 1024 * 1024 + " → " + (10 * 1024 * 1024 + FaultyFileSystem.GROWTH))
-        && grown.error().contains("nothing was written"), grown.error());
-    assertFalse(container.getBlobClient("g/ckpt.grow").exists(), "no blob of the changing file");
-    assertTransferred(e.report(), "g/ok.txt");
+    assertChangingSourceFailed("growing", "ckpt.grow", 10 * 1024 * 1024,
+        "size " + 10 * 1024 * 1024 + " → " + (10 * 1024 * 1024 + FaultyFileSystem.GROWTH));
   }
 
   /**
@@ -233,17 +223,21 @@ class UploadFaultsIT {
    */
   @Test
   void aSourceRewrittenBetweenTheHashPassAndThePutBlobIsFailedAndNotWritten() throws Exception {
-    Path src = folder("swapped", Map.of("ckpt.swap", TestEnvironment.random(6 * 1024 * 1024, 32), "ok.txt", TestEnvironment.random(10, 33)));
+    assertChangingSourceFailed("swapped", "ckpt.swap", 6 * 1024 * 1024, "MD5 of the first read");
+  }
+
+  /** Uploads a changing file of that size beside a small one: the first is FAILED for that reason, unwritten. */
+  private void assertChangingSourceFailed(String remote, String name, int size, String reason) throws Exception {
+    Path src = folder(remote, Map.of(name, TestEnvironment.random(size, 30), "ok.txt", TestEnvironment.random(10, 31)));
 
     TransferException e = assertThrows(TransferException.class,
-        () -> files.uploadToDatastore("ds", FaultyFileSystem.uri(src), "w"));
+        () -> files.uploadToDatastore("ds", FaultyFileSystem.uri(src), remote));
 
-    FileTransfer swapped = byPath(e.report(), "w/ckpt.swap");
-    assertEquals(TransferStatus.FAILED, swapped.status());
-    assertTrue(swapped.error().contains("changed while it was being uploaded")
-        && swapped.error().contains("MD5 of the first read") && swapped.error().contains("nothing was written"),
-        swapped.error());
-    assertFalse(container.getBlobClient("w/ckpt.swap").exists(), "no blob of the rewritten file");
-    assertTransferred(e.report(), "w/ok.txt");
+    FileTransfer changed = byPath(e.report(), remote + "/" + name);
+    assertEquals(TransferStatus.FAILED, changed.status());
+    assertTrue(changed.error().contains("changed while it was being uploaded") && changed.error().contains(reason)
+        && changed.error().contains("nothing was written"), changed.error());
+    assertFalse(container.getBlobClient(remote + "/" + name).exists(), "no blob of the changing file");
+    assertTransferred(e.report(), remote + "/ok.txt");
   }
 }
