@@ -4,6 +4,7 @@ import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.transfer.BlobWriter;
 import io.github.amlspark.transfer.RequestRefusedException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The Blob service calls of uploads (Put Blob, Put Block, Put Block List, Get Blob Properties), one try
@@ -44,6 +46,19 @@ public final class AzureBlobWriter implements BlobWriter {
     if (checkInTransit) {
       request.header("Content-MD5", md5Base64);
     }
+    send(conditional(request, ifAbsent), blobName);
+  }
+
+  @Override
+  public void putBlob(String blobName, Supplier<InputStream> body, long length, byte[] md5, boolean ifAbsent)
+      throws IOException {
+    String md5Base64 = base64(md5);
+    // fromPublisher with a length sets Content-Length, so the body streams without chunked encoding.
+    HttpRequest.Builder request = BlobHttp.request(access, blobName, idleTimeout)
+        .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), length))
+        .header("x-ms-blob-type", "BlockBlob")
+        .header("x-ms-blob-content-md5", md5Base64)
+        .header("Content-MD5", md5Base64);
     send(conditional(request, ifAbsent), blobName);
   }
 

@@ -1,7 +1,9 @@
 package io.github.amlspark.transfer;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Where the upload engine writes blobs: one request of the Blob service per call, one try each. A call
@@ -21,6 +23,21 @@ public interface BlobWriter {
    * @throws IOException when the try fails
    */
   void putBlob(String blobName, byte[] content, byte[] md5, boolean checkInTransit, boolean ifAbsent)
+      throws IOException;
+
+  /**
+   * Put Blob of a body streamed from its source, with the whole body's MD5 sent for the service to check
+   * on arrival ({@code Content-MD5}) and stored as the blob's Content-MD5: a body that is not the bytes
+   * the MD5 was computed over is refused (400 Md5Mismatch) and writes nothing.
+   *
+   * @param blobName the blob
+   * @param body opens the body afresh for each try; it yields at most {@code length} bytes
+   * @param length the body's length (Content-Length)
+   * @param md5 the body's expected MD5
+   * @param ifAbsent write only if no blob of that name exists ({@code If-None-Match: *})
+   * @throws IOException when the try fails
+   */
+  void putBlob(String blobName, Supplier<InputStream> body, long length, byte[] md5, boolean ifAbsent)
       throws IOException;
 
   /**

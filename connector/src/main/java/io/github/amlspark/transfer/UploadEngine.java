@@ -3,8 +3,10 @@ package io.github.amlspark.transfer;
 import io.github.amlspark.FileTransfer;
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.TransferStatus;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -15,13 +17,16 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
- * Uploads files as block blobs through a {@link BlobWriter}, in one streaming pass that computes each
- * file's MD5 on the way, so that every blob carries a whole-file Content-MD5 however large it is. A file of
- * one block is a single Put Blob; a larger one is staged in 4 MiB blocks, several in flight, and committed
- * last, so a failed upload leaves no blob (uncommitted blocks are not blobs). Every request runs under one
- * {@link RetryPolicy}. Spark-free and Azure-free.
+ * Uploads files as block blobs through a {@link BlobWriter}, so that every blob carries a whole-file
+ * Content-MD5 however large it is. A file of one block is read into memory and sent as one Put Blob. A file
+ * of up to {@link #SINGLE_PUT_BYTES} is read twice: a first pass computes its MD5, then one Put Blob streams
+ * it again with that MD5 as its Content-MD5, which the service checks over the whole body, so bytes that
+ * changed between the passes are refused and never become a blob. A larger file is staged in 4 MiB blocks,
+ * several in flight, hashed on the way, and committed last, so a failed upload leaves no blob (uncommitted
+ * blocks are not blobs). Every request runs under one {@link RetryPolicy}. Spark-free and Azure-free.
  *
  * <ul>
  *   <li>Block ids are unique to each upload attempt (a random 128-bit id and the block's index, of one
@@ -32,12 +37,20 @@ import java.util.concurrent.Semaphore;
  *       comes to a retry, the first try may have written the blob and lost its response: the blob's length
  *       and Content-MD5 tell ours (TRANSFERRED) from another writer's (SKIPPED).
  *   <li>A source whose size or modification time changes while it is read, or that yields another number
- *       of bytes than its size, is not written: FAILED, saying so.
+ *       of bytes than its size, is not written: FAILED, saying so. A streamed Put Blob whose body differs
+ *       from the first pass is refused by the service (400 Md5Mismatch) and FAILED the same way.
  * </ul>
  */
 public final class UploadEngine {
   /** Block size: also the largest file sent in one request. */
   public static final int BLOCK_BYTES = 4 * 1024 * 1024;
+
+  /**
+   * Largest file sent as one streamed Put Blob, as the Azure SDK does (the service takes up to 5,000 MiB).
+   * Reading a local file twice costs far less than staging blocks, which the emulator serves at a quarter
+   * to a half of one Put Blob's rate; above this, a lost connection would resend too much at once.
+   */
+  public static final long SINGLE_PUT_BYTES = 256L * 1024 * 1024;
 
   private final BlobWriter writer;
   private final OverwriteMode mode;
@@ -45,6 +58,7 @@ public final class UploadEngine {
   private final Semaphore permits;
   private final RetryPolicy retry;
   private final TransferListener listener;
+  private final long singlePutBytes;
 
   /**
    * @param writer where blobs are written
@@ -56,6 +70,13 @@ public final class UploadEngine {
    */
   public UploadEngine(BlobWriter writer, OverwriteMode mode, boolean validate, int concurrency,
       RetryPolicy retry, TransferListener listener) {
+    this(writer, mode, validate, concurrency, retry, listener, SINGLE_PUT_BYTES);
+  }
+
+  /** As the public constructor, with another largest single Put Blob (tests stage blocks of small files). */
+  UploadEngine(BlobWriter writer, OverwriteMode mode, boolean validate, int concurrency, RetryPolicy retry,
+      TransferListener listener, long singlePutBytes) {
+    this.singlePutBytes = singlePutBytes;
     this.writer = writer;
     this.mode = mode;
     this.validate = validate;
@@ -73,19 +94,26 @@ public final class UploadEngine {
     String name = item.blobName();
     try {
       UploadSource.Snapshot before = source.snapshot();
+      boolean streamed = before.length() > BLOCK_BYTES && before.length() <= singlePutBytes;
+      byte[] firstPass = streamed ? hashPass(item, source, before) : null;
       if (mode == OverwriteMode.IF_DIFFERENT) {
         BlobWriter.BlobState existing = retry.run(listener, attempt -> writer.properties(name));
         if (existing != null && existing.length() == before.length() && existing.contentMd5() != null
-            && Arrays.equals(existing.contentMd5(), md5Of(source))) {
+            && Arrays.equals(existing.contentMd5(), firstPass != null ? firstPass : md5Of(source))) {
           return result(item, before.length(), Md5.hex(existing.contentMd5()), TransferStatus.SKIPPED, true, null);
         }
       }
       byte[] md5;
-      try (InputStream in = source.open()) {
-        md5 = send(item, new Reader(in, source, before));
+      if (streamed) {
+        md5 = sendStreamed(item, source, before, firstPass);
+      } else {
+        try (InputStream in = source.open()) {
+          md5 = send(item, new Reader(in, source, before));
+        }
       }
+      // The service checked a streamed body against its MD5 whether or not validate asked for it.
       return md5 == null ? result(item, item.length(), null, TransferStatus.SKIPPED, false, null)
-          : result(item, before.length(), Md5.hex(md5), TransferStatus.TRANSFERRED, validate, null);
+          : result(item, before.length(), Md5.hex(md5), TransferStatus.TRANSFERRED, validate || streamed, null);
     } catch (SourceChanged e) {
       return result(item, item.length(), null, TransferStatus.FAILED, false, e.getMessage());
     } catch (IOException | RuntimeException e) {
@@ -94,6 +122,77 @@ public final class UploadEngine {
       return result(item, item.length(), null, TransferStatus.FAILED, false,
           "Upload of " + item.source() + " failed: " + why);
     }
+  }
+
+  /** The first pass of a streamed Put Blob: the whole file's MD5, once it is known not to have changed. */
+  private static byte[] hashPass(UploadItem item, UploadSource source, UploadSource.Snapshot before)
+      throws IOException {
+    try (InputStream in = source.open()) {
+      Reader reader = new Reader(in, source, before);
+      while (reader.next().length > 0) {
+        // hashed on the way
+      }
+      return reader.unchanged(item);
+    }
+  }
+
+  /**
+   * One Put Blob whose body is the source read again, at most its size, with the first pass's MD5 as
+   * Content-MD5: the service refuses a body that differs (the source changed), so no changed source
+   * becomes a blob. Every try reopens the source.
+   *
+   * @return the MD5, or null when another writer's blob is kept
+   */
+  private byte[] sendStreamed(UploadItem item, UploadSource source, UploadSource.Snapshot before, byte[] md5)
+      throws IOException {
+    String name = item.blobName();
+    Supplier<InputStream> body = () -> {
+      try {
+        return new BoundedInputStream(source.open(), before.length());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    };
+    boolean ours;
+    try {
+      ours = create(name, md5, before.length(), () -> {
+        try {
+          writer.putBlob(name, body, before.length(), md5, mode == OverwriteMode.NEVER);
+        } catch (TransientFailure e) {
+          // A body cut short because the file shrank is no reason for another try.
+          List<String> changes = changes(before, source.snapshot());
+          if (!changes.isEmpty()) {
+            throw new SourceChanged(changedMessage(item, String.join(", ", changes)));
+          }
+          throw e;
+        }
+      });
+    } catch (RequestRefusedException e) {
+      if (e.status() == 400 && "Md5Mismatch".equals(e.errorCode())) {
+        throw new SourceChanged(changedMessage(item, "its bytes no longer have the MD5 of the first read"));
+      }
+      throw e;
+    }
+    List<String> changes = changes(before, source.snapshot());
+    if (ours && !changes.isEmpty()) {
+      // The service checked the body against the first pass: the blob is the file as first read.
+      throw new SourceChanged(item.source() + " changed while it was being uploaded (" + String.join(", ", changes)
+          + "); " + name + " holds its content as first read (MD5 " + Md5.hex(md5) + "); upload it again once it"
+          + " is complete.");
+    }
+    return ours ? md5 : null;
+  }
+
+  /** @return how the source's size and modification time changed since {@code before}, if they did */
+  private static List<String> changes(UploadSource.Snapshot before, UploadSource.Snapshot after) {
+    List<String> changes = new ArrayList<>();
+    if (after.length() != before.length()) {
+      changes.add("size " + before.length() + " → " + after.length() + " bytes");
+    }
+    if (!after.modified().equals(before.modified())) {
+      changes.add("modified at " + after.modified());
+    }
+    return changes;
   }
 
   /** Streams the file up; returns its MD5 (the blob's Content-MD5), or null when another writer's blob is kept. */
@@ -236,22 +335,51 @@ public final class UploadEngine {
     byte[] unchanged(UploadItem item) throws IOException {
       boolean grew = read == before.length() && in.read() >= 0;
       UploadSource.Snapshot after = source.snapshot();
-      List<String> changes = new ArrayList<>();
-      if (after.length() != before.length()) {
-        changes.add("size " + before.length() + " → " + after.length() + " bytes");
-      } else if (grew) {
-        changes.add("more than its " + before.length() + " bytes were read");
-      } else if (read != before.length()) {
-        changes.add("only " + read + " of its " + before.length() + " bytes could be read");
-      }
-      if (!after.modified().equals(before.modified())) {
-        changes.add("modified at " + after.modified());
+      List<String> changes = changes(before, after);
+      if (after.length() == before.length() && grew) {
+        changes.add(0, "more than its " + before.length() + " bytes were read");
+      } else if (after.length() == before.length() && read != before.length()) {
+        changes.add(0, "only " + read + " of its " + before.length() + " bytes could be read");
       }
       if (!changes.isEmpty()) {
-        throw new SourceChanged(item.source() + " changed while it was being uploaded (" + String.join(", ", changes)
-            + "); nothing was written to " + item.blobName() + "; upload it again once it is complete.");
+        throw new SourceChanged(changedMessage(item, String.join(", ", changes)));
       }
       return md5.digest();
+    }
+  }
+
+  private static String changedMessage(UploadItem item, String changes) {
+    return item.source() + " changed while it was being uploaded (" + changes + "); nothing was written to "
+        + item.blobName() + "; upload it again once it is complete.";
+  }
+
+  /** A source's stream cut at the size the upload announced, so a grown file sends no extra byte. */
+  private static final class BoundedInputStream extends FilterInputStream {
+    private long left;
+
+    BoundedInputStream(InputStream in, long length) {
+      super(in);
+      this.left = length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = in.read();
+      left -= b < 0 ? 0 : 1;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      left -= Math.max(n, 0);
+      return n;
     }
   }
 

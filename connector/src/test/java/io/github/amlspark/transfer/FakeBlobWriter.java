@@ -2,11 +2,14 @@ package io.github.amlspark.transfer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 
 /**
  * Block blobs in memory with the service's rules: staged blocks are not a blob until a commit names them;
@@ -37,6 +40,8 @@ final class FakeBlobWriter implements BlobWriter {
   private final Map<Op, ConcurrentLinkedQueue<Fault>> faults = new HashMap<>();
   final List<String> stagedIds = new ArrayList<>();
   final List<Op> calls = new ArrayList<>();
+  /** Put Blobs whose body was streamed (a part of the PUT_BLOB calls). */
+  int streamedPuts;
   /** Runs before each commit is carried out, outside the lock: a test's hook to interleave writers. */
   volatile Runnable beforeCommit = () -> { };
 
@@ -90,6 +95,31 @@ final class FakeBlobWriter implements BlobWriter {
     synchronized (this) {
       refuseIfPresent(blobName, ifAbsent);
       blobs.put(blobName, new Blob(content.clone(), md5));
+      staged.remove(blobName);
+      committedBlocks.remove(blobName);
+    }
+    exit(f);
+  }
+
+  /** Reads the body as the HTTP client would, and refuses one whose MD5 is not the one sent, as Azure does. */
+  @Override
+  public void putBlob(String blobName, Supplier<InputStream> body, long length, byte[] md5, boolean ifAbsent)
+      throws IOException {
+    Fault f = enter(Op.PUT_BLOB);
+    byte[] content;
+    try (InputStream in = body.get()) {
+      content = in.readAllBytes();
+    }
+    if (content.length != length) {
+      throw new TransientFailure("the body had " + content.length + " of its " + length + " bytes", null, null);
+    }
+    if (!Arrays.equals(Md5.of(content, content.length), md5)) {
+      throw new RequestRefusedException("HTTP 400 Md5Mismatch", 400, "Md5Mismatch");
+    }
+    synchronized (this) {
+      streamedPuts++;
+      refuseIfPresent(blobName, ifAbsent);
+      blobs.put(blobName, new Blob(content, md5));
       staged.remove(blobName);
       committedBlocks.remove(blobName);
     }

@@ -44,7 +44,13 @@ class UploadEngineTest {
     return b;
   }
 
+  /** An engine that stages every file of more than one block, as above the single Put Blob threshold. */
   private UploadEngine engine(OverwriteMode mode) {
+    return new UploadEngine(service, mode, false, 4, QUICK, listener, BLOCK);
+  }
+
+  /** An engine with the production threshold: files of up to 256 MiB are one streamed Put Blob. */
+  private UploadEngine streaming(OverwriteMode mode) {
     return new UploadEngine(service, mode, false, 4, QUICK, listener);
   }
 
@@ -209,6 +215,12 @@ class UploadEngineTest {
 
   private void assertChanged(byte[] listed, long length, Supplier<byte[]> read, List<Instant> times,
       String reason, long lengthAfter) {
+    assertChanged(engine(OverwriteMode.ALWAYS), listed, length, read, times, reason, lengthAfter);
+    assertChanged(streaming(OverwriteMode.ALWAYS), listed, length, read, times, reason, lengthAfter);
+  }
+
+  private void assertChanged(UploadEngine engine, byte[] listed, long length, Supplier<byte[]> read,
+      List<Instant> times, String reason, long lengthAfter) {
     AtomicInteger snapshots = new AtomicInteger();
     UploadSource source = new UploadSource() {
       @Override
@@ -222,8 +234,7 @@ class UploadEngineTest {
         return new Snapshot(n == 0 ? length : lengthAfter, times.get(Math.min(n, times.size() - 1)));
       }
     };
-    FileTransfer result = engine(OverwriteMode.ALWAYS).upload(new UploadItem("/src/ckpt", "ckpt", listed.length),
-        source);
+    FileTransfer result = engine.upload(new UploadItem("/src/ckpt", "ckpt", listed.length), source);
     assertEquals(TransferStatus.FAILED, result.status());
     assertTrue(result.error().startsWith("/src/ckpt changed while it was being uploaded (")
         && result.error().contains(reason) && result.error().contains("nothing was written"), result.error());
@@ -243,5 +254,144 @@ class UploadEngineTest {
     service.create("other", new byte[] {1});
     assertEquals(TransferStatus.TRANSFERRED, upload(OverwriteMode.IF_DIFFERENT, "other", content).status());
     assertBlob("other", content);
+  }
+
+  /** A source whose n-th open yields {@code reads[n]} (the last one thereafter), its snapshots those given. */
+  private static final class Scripted implements UploadSource {
+    private final List<byte[]> reads;
+    private final List<Snapshot> snapshots;
+    final AtomicInteger opens = new AtomicInteger();
+    private final AtomicInteger snapshotted = new AtomicInteger();
+
+    Scripted(List<byte[]> reads, List<Snapshot> snapshots) {
+      this.reads = reads;
+      this.snapshots = snapshots;
+    }
+
+    @Override
+    public InputStream open() {
+      return new ByteArrayInputStream(reads.get(Math.min(opens.getAndIncrement(), reads.size() - 1)));
+    }
+
+    @Override
+    public Snapshot snapshot() {
+      return snapshots.get(Math.min(snapshotted.getAndIncrement(), snapshots.size() - 1));
+    }
+  }
+
+  private static final Instant T0 = Instant.parse("2024-01-01T00:00:00Z");
+
+  private static UploadSource.Snapshot at(long length, Instant modified) {
+    return new UploadSource.Snapshot(length, modified);
+  }
+
+  private FileTransfer upload(UploadEngine engine, String name, UploadSource source, long length) {
+    return engine.upload(new UploadItem("/src/" + name, name, length), source);
+  }
+
+  @Test
+  void aFileUpToTheThresholdIsOneStreamedPutBlobWithItsMd5() {
+    byte[] content = random(9 * 1024 * 1024, 20);
+    Scripted source = new Scripted(List.of(content), List.of(at(content.length, T0)));
+
+    FileTransfer done = upload(streaming(OverwriteMode.NEVER), "nine", source, content.length);
+
+    assertEquals(TransferStatus.TRANSFERRED, done.status(), done.error());
+    assertEquals(Md5.hex(Md5.of(content, content.length)), done.contentMd5());
+    assertTrue(done.checksumVerified(), "the service checked the body against its MD5");
+    assertBlob("nine", content);
+    assertEquals(List.of(FakeBlobWriter.Op.PUT_BLOB), service.calls);
+    assertEquals(1, service.streamedPuts);
+    assertEquals(2, source.opens.get(), "a hash pass, then the body");
+  }
+
+  @Test
+  void ifDifferentHashesAStreamedFileOnce() {
+    byte[] content = random(2 * BLOCK, 21);
+    service.create("same", content);
+    Scripted same = new Scripted(List.of(content), List.of(at(content.length, T0)));
+    assertEquals(TransferStatus.SKIPPED, upload(streaming(OverwriteMode.IF_DIFFERENT), "same", same,
+        content.length).status());
+    assertEquals(1, same.opens.get(), "the hash pass also decides ifDifferent");
+
+    service.create("other", random(2 * BLOCK, 22));
+    Scripted other = new Scripted(List.of(content), List.of(at(content.length, T0)));
+    assertEquals(TransferStatus.TRANSFERRED, upload(streaming(OverwriteMode.IF_DIFFERENT), "other", other,
+        content.length).status());
+    assertEquals(2, other.opens.get());
+    assertBlob("other", content);
+  }
+
+  @Test
+  void aFileAboveTheThresholdStillStagesBlocks() {
+    UploadEngine engine = new UploadEngine(service, OverwriteMode.ALWAYS, false, 4, QUICK, listener, 2 * BLOCK);
+    byte[] at = random(2 * BLOCK, 23);
+    byte[] above = random(2 * BLOCK + 1, 24);
+
+    assertEquals(TransferStatus.TRANSFERRED, upload(engine, "at", UploadSource.of(at), at.length).status());
+    assertEquals(TransferStatus.TRANSFERRED, upload(engine, "above", UploadSource.of(above), above.length).status());
+
+    assertBlob("at", at);
+    assertBlob("above", above);
+    assertEquals(1, service.streamedPuts);
+    assertEquals(1, service.count(FakeBlobWriter.Op.PUT_BLOB));
+    assertEquals(3, service.count(FakeBlobWriter.Op.STAGE));
+    assertEquals(1, service.count(FakeBlobWriter.Op.COMMIT));
+  }
+
+  @Test
+  void aSourceThatChangesBetweenTheHashPassAndTheSendIsFailedAndNotWritten() {
+    byte[] first = random(2 * BLOCK + 3, 25);
+    byte[] rewritten = random(2 * BLOCK + 3, 26);
+    for (OverwriteMode mode : List.of(OverwriteMode.ALWAYS, OverwriteMode.NEVER)) {
+      // Same size and modification time (a coarse clock): only the bytes tell.
+      Scripted source = new Scripted(List.of(first, rewritten), List.of(at(first.length, T0)));
+      FileTransfer result = upload(streaming(mode), "swap-" + mode, source, first.length);
+      assertEquals(TransferStatus.FAILED, result.status(), mode.toString());
+      assertTrue(result.error().startsWith("/src/swap-" + mode + " changed while it was being uploaded (")
+          && result.error().contains("MD5") && result.error().contains("nothing was written"), result.error());
+      assertNull(service.blob("swap-" + mode));
+    }
+
+    // Shrank before the send: the short body is not retried.
+    Scripted shrunk = new Scripted(List.of(first, random(100, 27)),
+        List.of(at(first.length, T0), at(first.length, T0), at(100, T0.plusSeconds(1))));
+    FileTransfer result = upload(streaming(OverwriteMode.ALWAYS), "shrunk", shrunk, first.length);
+    assertEquals(TransferStatus.FAILED, result.status());
+    assertTrue(result.error().contains("size " + first.length + " → 100 bytes")
+        && result.error().contains("nothing was written"), result.error());
+    assertNull(service.blob("shrunk"));
+    assertEquals(0, retries.get());
+  }
+
+  @Test
+  void aStreamedPutBlobIsRetriedWithItsBodyReopened() {
+    byte[] content = random(2 * BLOCK + 3, 28);
+    service.fault(FakeBlobWriter.Op.PUT_BLOB, FakeBlobWriter.Fault.TRANSIENT, 2);
+    service.fault(FakeBlobWriter.Op.PUT_BLOB, FakeBlobWriter.Fault.LOST_RESPONSE, 1);
+    Scripted source = new Scripted(List.of(content), List.of(at(content.length, T0)));
+
+    FileTransfer done = upload(streaming(OverwriteMode.NEVER), "retried", source, content.length);
+
+    assertEquals(TransferStatus.TRANSFERRED, done.status(), done.error());
+    assertBlob("retried", content);
+    // The two resets come before the request starts (no body); the lost one and its retry each send one.
+    assertEquals(1 + 2, source.opens.get(), "the hash pass, then a fresh body per try that sends one");
+    assertEquals(3, retries.get());
+    assertEquals(1, service.count(FakeBlobWriter.Op.PROPERTIES), "the lost response: its own blob is found");
+  }
+
+  @Test
+  void aSourceTouchedDuringTheSendIsFailedSayingTheBlobHoldsTheFirstRead() {
+    byte[] content = random(2 * BLOCK + 3, 29);
+    Scripted source = new Scripted(List.of(content),
+        List.of(at(content.length, T0), at(content.length, T0), at(content.length, T0.plusSeconds(1))));
+
+    FileTransfer result = upload(streaming(OverwriteMode.ALWAYS), "touched", source, content.length);
+
+    assertEquals(TransferStatus.FAILED, result.status());
+    assertTrue(result.error().contains("changed while it was being uploaded (modified at")
+        && result.error().contains("holds its content as first read"), result.error());
+    assertBlob("touched", content);
   }
 }

@@ -270,6 +270,11 @@ final class BlobProxy implements AutoCloseable {
   enum PutKind {
     PUT_BLOB, PUT_BLOCK, PUT_BLOCK_LIST;
 
+    /** @return whether a request of this kind creates the blob (a Put Blob or a commit) */
+    boolean creates() {
+      return this != PUT_BLOCK;
+    }
+
     static PutKind of(Recorded r) {
       String query = r.pathAndQuery();
       return query.contains("comp=blocklist") ? PUT_BLOCK_LIST : query.contains("comp=block") ? PUT_BLOCK
@@ -290,7 +295,7 @@ final class BlobProxy implements AutoCloseable {
   private record PutFaultSpec(PutKind kind, PutFault fault, AtomicInteger left) {
   }
 
-  /** A first commit held until another commit of the same blob was answered. */
+  /** A first create (Put Blob or commit) held until another create of the same blob was answered. */
   private record HeldCommit(String blobSuffix, java.util.concurrent.CountDownLatch held,
       java.util.concurrent.CountDownLatch released, java.util.concurrent.atomic.AtomicBoolean taken) {
   }
@@ -310,16 +315,16 @@ final class BlobProxy implements AutoCloseable {
   }
 
   /**
-   * Holds the next Put Block List of a blob whose path ends with {@code blobSuffix} until another Put Block
-   * List of it has been answered (at most 30 s): the first writer commits after the second.
+   * Holds the next create (Put Blob or Put Block List) of a blob whose path ends with {@code blobSuffix}
+   * until another create of it has been answered (at most 30 s): the first writer creates after the second.
    */
-  void holdFirstCommit(String blobSuffix) {
+  void holdFirstCreate(String blobSuffix) {
     heldCommit = new HeldCommit(blobSuffix, new java.util.concurrent.CountDownLatch(1),
         new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.atomic.AtomicBoolean());
   }
 
-  /** @return whether a commit is held, waiting at most 30 s for one */
-  boolean awaitHeldCommit() throws InterruptedException {
+  /** @return whether a create is held, waiting at most 30 s for one */
+  boolean awaitHeldCreate() throws InterruptedException {
     return heldCommit.held().await(30, java.util.concurrent.TimeUnit.SECONDS);
   }
 
@@ -330,7 +335,7 @@ final class BlobProxy implements AutoCloseable {
     }
     String path = ex.getRequestURI().getPath();
     HeldCommit hold = heldCommit;
-    if (hold != null && PutKind.of(r) == PutKind.PUT_BLOCK_LIST && path.endsWith(hold.blobSuffix())
+    if (hold != null && PutKind.of(r).creates() && path.endsWith(hold.blobSuffix())
         && hold.taken().compareAndSet(false, true)) {
       hold.held().countDown();
       try {
@@ -380,10 +385,10 @@ final class BlobProxy implements AutoCloseable {
     return true;
   }
 
-  /** Releases a held commit once another commit of its blob was answered. */
+  /** Releases a held create once another create of its blob was answered. */
   private void uploadAnswered(Recorded r) {
     HeldCommit hold = heldCommit;
-    if (hold != null && hold.taken().get() && r.method().equals("PUT") && PutKind.of(r) == PutKind.PUT_BLOCK_LIST
+    if (hold != null && hold.taken().get() && r.method().equals("PUT") && PutKind.of(r).creates()
         && URI.create(r.pathAndQuery()).getPath().endsWith(hold.blobSuffix())) {
       hold.released().countDown();
     }

@@ -14,7 +14,9 @@ import org.apache.spark.sql.SparkSession;
  * The local disk as a Hadoop file system under the {@code amlfaulty:} scheme, the path every non-local
  * URI (hdfs://, abfss://, dbfs:/) takes. Files whose names end in {@code .fail} break after
  * {@link #GOOD_BYTES}; those ending in {@code .hang} stall there until interrupted (or 60 s pass); those
- * ending in {@code .grow} grow by {@link #GROWTH} bytes there, once, as a checkpoint still being written would.
+ * ending in {@code .grow} grow by {@link #GROWTH} bytes there, once, as a checkpoint still being written would;
+ * those ending in {@code .swap} yield other bytes of the same size from their second open on, as a file
+ * rewritten within its modification time's resolution would.
  */
 public class FaultyFileSystem extends RawLocalFileSystem {
   static final String SCHEME = "amlfaulty";
@@ -22,6 +24,10 @@ public class FaultyFileSystem extends RawLocalFileSystem {
   static final long GOOD_BYTES = 6L * 1024 * 1024;
   /** Bytes a growing file gains once {@link #GOOD_BYTES} have been read. */
   static final int GROWTH = 1024 * 1024;
+
+  /** How often each {@code .swap} file was opened. */
+  private static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> SWAP_OPENS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Makes the scheme reachable from the session's Hadoop configuration, as a user would at runtime. */
   static void register(SparkSession spark) {
@@ -71,6 +77,10 @@ public class FaultyFileSystem extends RawLocalFileSystem {
     String name = f.getName();
     if (name.endsWith(".grow")) {
       return new FSDataInputStream(new Growing(in, pathToFile(f).toPath()));
+    }
+    if (name.endsWith(".swap") && SWAP_OPENS.computeIfAbsent(f.toUri().getPath(),
+        p -> new java.util.concurrent.atomic.AtomicInteger()).getAndIncrement() > 0) {
+      return new FSDataInputStream(new Swapped(in));
     }
     if (!name.endsWith(".fail") && !name.endsWith(".hang")) {
       return in;
@@ -131,6 +141,22 @@ public class FaultyFileSystem extends RawLocalFileSystem {
         java.nio.file.Files.write(file, new byte[GROWTH], java.nio.file.StandardOpenOption.APPEND);
       }
       return in.read(b, off, grown ? len : (int) Math.min(len, GOOD_BYTES - pos));
+    }
+  }
+
+  /** The file's bytes, each inverted. */
+  private static final class Swapped extends Wrapped {
+    Swapped(FSDataInputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      for (int i = off; i < off + n; i++) {
+        b[i] = (byte) ~b[i];
+      }
+      return n;
     }
   }
 

@@ -108,17 +108,18 @@ class UploadFaultsIT {
   }
 
   /**
-   * Uploads a small file (one Put Blob) and a large one (blocks and a commit) whose PUTs meet the fault
+   * Uploads a small file (one Put Blob from memory) and a larger one (one Put Blob streamed after a hash
+   * pass; files above 256 MiB, staged in blocks, are covered by UploadEngineTest) whose PUTs meet the fault
    * {@code times} each, and checks that both land whole, with their Content-MD5.
    */
-  private void assertUploadsThrough(PutFault fault, PutKind largeKind, int times, OverwriteMode mode)
+  private void assertUploadsThrough(PutFault fault, int times, OverwriteMode mode)
       throws Exception {
     String remote = fault.name().toLowerCase(java.util.Locale.ROOT);
     byte[] small = TestEnvironment.random(BLOCK / 2, fault.ordinal());
     byte[] large = TestEnvironment.random(3 * BLOCK + 7, fault.ordinal() + 10);
     Path src = folder(remote, Map.of("small.bin", small, "large.bin", large));
     proxy.failPuts(remote + "/small.bin", PutKind.PUT_BLOB, fault, times);
-    proxy.failPuts(remote + "/large.bin", largeKind, fault, times);
+    proxy.failPuts(remote + "/large.bin", PutKind.PUT_BLOB, fault, times);
 
     TransferReport report = upload(src, remote, mode);
 
@@ -130,8 +131,8 @@ class UploadFaultsIT {
   }
 
   @Test
-  void aConnectionResetMidBlockOrMidPutBlobIsRetried() throws Exception {
-    assertUploadsThrough(PutFault.RESET_MID_BODY, PutKind.PUT_BLOCK, 2, OverwriteMode.NEVER);
+  void aConnectionResetMidPutBlobIsRetried() throws Exception {
+    assertUploadsThrough(PutFault.RESET_MID_BODY, 2, OverwriteMode.NEVER);
   }
 
   /**
@@ -140,12 +141,12 @@ class UploadFaultsIT {
    */
   @Test
   void aLostResponseToAConditionalCreateIsTransferredNotSkipped() throws Exception {
-    assertUploadsThrough(PutFault.LOST_RESPONSE, PutKind.PUT_BLOCK_LIST, 1, OverwriteMode.NEVER);
+    assertUploadsThrough(PutFault.LOST_RESPONSE, 1, OverwriteMode.NEVER);
   }
 
   @Test
   void burstsOf503WithRetryAfterAreRetried() throws Exception {
-    assertUploadsThrough(PutFault.STATUS_503, PutKind.PUT_BLOCK_LIST, 3, OverwriteMode.ALWAYS);
+    assertUploadsThrough(PutFault.STATUS_503, 3, OverwriteMode.ALWAYS);
   }
 
   @Test
@@ -169,14 +170,14 @@ class UploadFaultsIT {
   }
 
   /**
-   * Two writers upload different files of several blocks to one name, over and over. The first round is
-   * made to interleave: writer A's commit is held until writer B has staged and committed. Afterwards the
-   * blob is one writer's file, byte for byte, with its Content-MD5; a writer whose blocks the other's commit
-   * discarded is FAILED saying so.
+   * Two writers upload different files of several MiB (each one streamed Put Blob) to one name, over and
+   * over. The first round is made to interleave: writer A's Put Blob is held until writer B's was answered.
+   * Afterwards the blob is one writer's file, byte for byte, with its Content-MD5. (Racing block commits,
+   * above 256 MiB, are UploadEngineTest's: a writer whose blocks the other's commit discarded is FAILED.)
    */
   @Test
   void twoWritersRacingToOneNameLeaveOneWholeFile() throws Exception {
-    // Writer A's held commit must not time out before writer B has committed.
+    // Writer A's held Put Blob must not time out before writer B's was answered.
     spark.conf().set("spark.azureml.idleTimeout", "30s");
     for (int round = 0; round < 4; round++) {
       byte[] a = TestEnvironment.random(3 * BLOCK + round, 10 + round);
@@ -185,12 +186,12 @@ class UploadFaultsIT {
       Path srcB = folder("b" + round, Map.of("model.bin", b));
       boolean interleaved = round == 0;
       if (interleaved) {
-        proxy.holdFirstCommit("race/model.bin");
+        proxy.holdFirstCreate("race/model.bin");
       }
       CompletableFuture<TransferReport> writerA = CompletableFuture.supplyAsync(
           () -> upload(srcA, "race", OverwriteMode.ALWAYS));
       if (interleaved) {
-        assertTrue(proxy.awaitHeldCommit(), "writer A reached its commit");
+        assertTrue(proxy.awaitHeldCreate(), "writer A reached its Put Blob");
       }
       TransferReport reportB = upload(srcB, "race", OverwriteMode.ALWAYS);
       TransferReport reportA = writerA.get(60, TimeUnit.SECONDS);
@@ -212,17 +213,31 @@ class UploadFaultsIT {
 
   @Test
   void aSourceThatGrowsWhileItIsReadIsFailedAndNotWritten() throws Exception {
-    Path src = folder("growing", Map.of("ckpt.grow", TestEnvironment.random(10 * 1024 * 1024, 30), "ok.txt", TestEnvironment.random(10, 31)));
+    assertChangingSourceFailed("growing", "ckpt.grow", 10 * 1024 * 1024,
+        "size " + 10 * 1024 * 1024 + " → " + (10 * 1024 * 1024 + FaultyFileSystem.GROWTH));
+  }
+
+  /**
+   * A file rewritten between the hash pass and the Put Blob, keeping its size and modification time: Azurite
+   * checks the body against the first pass's MD5 and refuses it, so no blob is made.
+   */
+  @Test
+  void aSourceRewrittenBetweenTheHashPassAndThePutBlobIsFailedAndNotWritten() throws Exception {
+    assertChangingSourceFailed("swapped", "ckpt.swap", 6 * 1024 * 1024, "MD5 of the first read");
+  }
+
+  /** Uploads a changing file of that size beside a small one: the first is FAILED for that reason, unwritten. */
+  private void assertChangingSourceFailed(String remote, String name, int size, String reason) throws Exception {
+    Path src = folder(remote, Map.of(name, TestEnvironment.random(size, 30), "ok.txt", TestEnvironment.random(10, 31)));
 
     TransferException e = assertThrows(TransferException.class,
-        () -> files.uploadToDatastore("ds", FaultyFileSystem.uri(src), "g"));
+        () -> files.uploadToDatastore("ds", FaultyFileSystem.uri(src), remote));
 
-    FileTransfer grown = byPath(e.report(), "g/ckpt.grow");
-    assertEquals(TransferStatus.FAILED, grown.status());
-    assertTrue(grown.error().contains("changed while it was being uploaded")
-        && grown.error().contains("size " + 10 * 1024 * 1024 + " → " + (10 * 1024 * 1024 + FaultyFileSystem.GROWTH))
-        && grown.error().contains("nothing was written"), grown.error());
-    assertFalse(container.getBlobClient("g/ckpt.grow").exists(), "no blob of the changing file");
-    assertTransferred(e.report(), "g/ok.txt");
+    FileTransfer changed = byPath(e.report(), remote + "/" + name);
+    assertEquals(TransferStatus.FAILED, changed.status());
+    assertTrue(changed.error().contains("changed while it was being uploaded") && changed.error().contains(reason)
+        && changed.error().contains("nothing was written"), changed.error());
+    assertFalse(container.getBlobClient(remote + "/" + name).exists(), "no blob of the changing file");
+    assertTransferred(e.report(), remote + "/ok.txt");
   }
 }
