@@ -1,5 +1,7 @@
 package io.github.amlspark.transfer;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -26,6 +28,20 @@ public final class Md5 {
   public static byte[] of(byte[] data, int length) {
     MessageDigest md = newDigest();
     md.update(data, 0, length);
+    return md.digest();
+  }
+
+  /**
+   * @param in bytes to hash, read to their end (not closed)
+   * @return their MD5
+   * @throws IOException when they cannot be read
+   */
+  public static byte[] of(InputStream in) throws IOException {
+    MessageDigest md = newDigest();
+    byte[] buf = new byte[256 * 1024];
+    for (int n; (n = in.read(buf)) > 0; ) {
+      md.update(buf, 0, n);
+    }
     return md.digest();
   }
 

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.channels.FileChannel;
-import java.security.MessageDigest;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.conf.Configuration;
 
@@ -158,14 +157,9 @@ public abstract class OutputFolder {
    * @throws IOException when it cannot be read
    */
   public byte[] md5(String relative) throws IOException {
-    MessageDigest md = Md5.newDigest();
-    byte[] buf = new byte[BUFFER];
     try (InputStream in = open(relative)) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-      }
+      return Md5.of(in);
     }
-    return md.digest();
   }
 
   abstract InputStream open(String relative) throws IOException;

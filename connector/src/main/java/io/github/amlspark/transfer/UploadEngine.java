@@ -393,14 +393,9 @@ public final class UploadEngine {
   }
 
   private static byte[] md5Of(UploadSource source) throws IOException {
-    MessageDigest md = Md5.newDigest();
-    byte[] buf = new byte[256 * 1024];
     try (InputStream in = source.open()) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-      }
+      return Md5.of(in);
     }
-    return md.digest();
   }
 
   private static FileTransfer result(UploadItem item, long length, String md5, TransferStatus status,

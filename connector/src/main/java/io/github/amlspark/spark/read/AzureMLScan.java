@@ -48,6 +48,7 @@ public final class AzureMLScan implements Scan, Batch {
   private ReadPlan plan;
   private TaskProgress progress;
   private InputPartition[] partitions;
+  private Configuration hadoopConf;
 
   AzureMLScan(SparkSession spark, ReadRequest request, StructType readSchema) {
     this.spark = spark;
@@ -132,9 +133,15 @@ public final class AzureMLScan implements Scan, Batch {
     return OutputFolder.isLocal(request.transfer().outputFolder());
   }
 
-  /** @return the session's Hadoop configuration; null for a local output folder, which needs none */
-  private Configuration hadoopConf() {
-    return localOutput() ? null : spark.sessionState().newHadoopConf();
+  /**
+   * @return the session's Hadoop configuration, built once per scan (planning, cleanup and the broadcast
+   *     share it); null for a local output folder, which needs none
+   */
+  private synchronized Configuration hadoopConf() {
+    if (hadoopConf == null && !localOutput()) {
+      hadoopConf = spark.sessionState().newHadoopConf();
+    }
+    return hadoopConf;
   }
 
   /** Fails before any transfer when the folder is a file; creates it when missing. */
