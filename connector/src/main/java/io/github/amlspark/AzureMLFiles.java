@@ -7,13 +7,13 @@ import io.github.amlspark.workspace.WorkspaceConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import scala.collection.JavaConverters;
 
 /**
  * The Java API: hi-ml's download and upload functions, with the driver resolving the workspace and
- * datastores and Spark's executors moving the files in parallel. Each operation runs once, aggregates
+ * datastores and Spark's executors moving the files in parallel (on a local session, or with none, this
+ * JVM's threads move them, with no Spark job: see {@code docs/java-api.md}). Each operation runs once, aggregates
  * every file's outcome into a {@link TransferReport}, and throws {@link TransferException} when any file
  * failed (after the others finished).
  *
@@ -30,7 +30,7 @@ public final class AzureMLFiles {
 
   private AzureMLFiles(Builder builder) {
     // The credential stays in this JVM; reads and writes planned here name it by its handle.
-    this.transfers = new Transfers(builder.spark != null ? builder.spark : defaultSession(), builder.workspace,
+    this.transfers = new Transfers(builder.spark != null ? builder.spark : activeSession(), builder.workspace,
         builder.workspaceConfig, builder.credential == null ? null : Credentials.register(builder.credential));
   }
 
@@ -44,11 +44,14 @@ public final class AzureMLFiles {
     return builder().build();
   }
 
-  private static SparkSession defaultSession() {
-    Optional<SparkSession> active = JavaConverters.<SparkSession>asJavaCollection(
-        SparkSession.getActiveSession().toList()).stream().findFirst();
-    return active.orElseGet(() -> SparkSession.builder().master("local[*]").appName("amlspark")
-        .getOrCreate());
+  /**
+   * No session is started when none is active: a local one would only run its tasks in this JVM's threads,
+   * which the transfers do without it.
+   */
+  private static SparkSession activeSession() {
+    return JavaConverters.<SparkSession>asJavaCollection(SparkSession.getActiveSession().toList()).stream()
+        .findFirst().orElseGet(() -> JavaConverters.<SparkSession>asJavaCollection(
+            SparkSession.getDefaultSession().toList()).stream().findFirst().orElse(null));
   }
 
   // ----- datastores -----
@@ -255,7 +258,8 @@ public final class AzureMLFiles {
     }
 
     /**
-     * @param spark the session to run on; default the active one, else a new {@code local[*]} session
+     * @param spark the session to run on; default the active one, else none (the transfers then run in
+     *     this JVM's threads, as on a local session)
      * @return this builder
      */
     public Builder spark(SparkSession spark) {

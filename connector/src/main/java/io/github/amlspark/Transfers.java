@@ -6,8 +6,14 @@ import io.github.amlspark.config.AmlOptions;
 import io.github.amlspark.coordination.SharedDownload;
 import io.github.amlspark.config.OptionLookup;
 import io.github.amlspark.config.ReadConf;
+import io.github.amlspark.config.ReadRequest;
+import io.github.amlspark.config.TransferEngine;
+import io.github.amlspark.local.LocalDownload;
+import io.github.amlspark.local.LocalUpload;
 import io.github.amlspark.config.UploadSettings;
 import io.github.amlspark.planning.ReadPlan;
+import io.github.amlspark.planning.ReadPlanner;
+import io.github.amlspark.progress.ProgressCounter;
 import io.github.amlspark.progress.ProgressDisplay;
 import io.github.amlspark.spark.AzureMLDataSource;
 import io.github.amlspark.spark.read.AzureMLScan;
@@ -16,6 +22,7 @@ import io.github.amlspark.storage.SasIssuer;
 import io.github.amlspark.transfer.DownloadEngine;
 import io.github.amlspark.transfer.FolderListing;
 import io.github.amlspark.transfer.OutputFolder;
+import io.github.amlspark.transfer.SourceFiles;
 import io.github.amlspark.transfer.UploadItem;
 import io.github.amlspark.workspace.DatastoreResolver;
 import io.github.amlspark.workspace.ResolvedWorkspace;
@@ -42,12 +49,16 @@ import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
 
 /**
- * How {@link AzureMLFiles} runs its operations on Spark: a download is one read of the {@code azureml}
- * source with {@code outputFolder}, run once and aggregated on the driver; an upload is the driver's
- * listing of the folder and one upload job. Both throw {@link TransferException} when a file FAILED.
+ * How {@link AzureMLFiles} runs its operations. The driver plans (workspace, datastore, listing, tasks);
+ * the tasks then run in this JVM's threads when the session is local or there is none (a local session's
+ * executors are this JVM's threads anyway, and a Spark job would only add its analysis, scheduling and
+ * broadcasts), and as a Spark job otherwise: a download as one read of the {@code azureml} source with
+ * {@code outputFolder}, an upload as one upload job. Both throw {@link TransferException} when a file
+ * FAILED.
  */
 final class Transfers {
   private static final Logger LOGGER = LoggerFactory.getLogger(AzureMLFiles.class);
+  private static final String SPARK_HADOOP = "spark.hadoop.";
 
   private final SparkSession spark;
   private final Workspace workspace;
@@ -55,6 +66,7 @@ final class Transfers {
   private final String credentialHandle;
 
   /**
+   * @param spark the session, or null to run without Spark
    * @param credentialHandle the handle of the builder's credential in {@link Credentials}, or null
    */
   Transfers(SparkSession spark, Workspace workspace, String workspaceConfig, String credentialHandle) {
@@ -77,12 +89,22 @@ final class Transfers {
       OverwriteMode overwrite = options.overwriteOr(OverwriteMode.NEVER);
       ContainerAccess access = SasIssuer.issue(DatastoreResolver.resolve(resolved, datastoreName),
           SasIssuer.upload(overwrite), settings.sasTtl());
-      UploadJob job = new UploadJob(spark);
-      try (ProgressDisplay display = options.showProgress()
-          ? new ProgressDisplay(spark.sparkContext(), "Uploading", job.progress(), listing.items().size(),
-              listing.items().stream().mapToLong(UploadItem::length).sum())
-          : null) {
-        results.addAll(job.run(access, listing.items(), overwrite, options.validateChecksumOr(false), settings));
+      boolean validate = options.validateChecksumOr(false);
+      long bytes = listing.items().stream().mapToLong(UploadItem::length).sum();
+      if (inThisJvm(sparkConf)) {
+        ProgressCounter counter = new ProgressCounter();
+        try (ProgressDisplay display = options.showProgress()
+            ? ProgressDisplay.of("Uploading", counter, listing.items().size(), bytes) : null) {
+          results.addAll(LocalUpload.run(access, listing.items(), overwrite, validate, settings,
+              new SourceFiles(new LazyHadoopConf()), parallelism(), counter));
+        }
+      } else {
+        UploadJob job = new UploadJob(spark);
+        try (ProgressDisplay display = options.showProgress()
+            ? ProgressDisplay.of(spark.sparkContext(), "Uploading", job.progress(), listing.items().size(), bytes)
+            : null) {
+          results.addAll(job.run(access, listing.items(), overwrite, validate, settings));
+        }
       }
     }
     TransferReport report = new TransferReport(results, Duration.ofNanos(System.nanoTime() - start));
@@ -99,7 +121,7 @@ final class Transfers {
         requireDirectory(java.nio.file.Files.isDirectory(local), folder);
         return FolderListing.local(local, remotePath, pathGlobFilter);
       }
-      Configuration conf = spark.sessionState().newHadoopConf();
+      Configuration conf = hadoopConf();
       org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
       FileSystem fs = path.getFileSystem(conf);
       requireDirectory(fs.exists(path) && fs.getFileStatus(path).isDirectory(), folder);
@@ -121,8 +143,57 @@ final class Transfers {
     return ReadConf.workspaceRequest(OptionLookup.of(workspaceOptions(), sparkConf), null);
   }
 
+  /** @return the session's conf entries; without a session, the JVM's {@code spark.*} system properties */
   private Map<String, String> sparkConf() {
-    return JavaConverters.mapAsJavaMap(spark.conf().getAll());
+    if (spark != null) {
+      return JavaConverters.mapAsJavaMap(spark.conf().getAll());
+    }
+    Map<String, String> conf = new LinkedHashMap<>();
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("spark."))
+        .forEach(k -> conf.put(k, System.getProperty(k)));
+    return conf;
+  }
+
+  /** Whether the tasks run in this JVM's threads rather than as a Spark job. */
+  private boolean inThisJvm(Map<String, String> sparkConf) {
+    return spark == null
+        || spark.sparkContext().isLocal() && TransferEngine.parse(sparkConf) == TransferEngine.AUTO;
+  }
+
+  /** @return the tasks a local session runs at once; without one, this machine's cores */
+  private int parallelism() {
+    return spark != null ? spark.sparkContext().defaultParallelism() : Runtime.getRuntime().availableProcessors();
+  }
+
+  /**
+   * @return the session's Hadoop configuration; without a session, Hadoop's defaults plus the JVM's
+   *     {@code spark.hadoop.*} system properties, as Spark would build it
+   */
+  private Configuration hadoopConf() {
+    if (spark != null) {
+      return spark.sessionState().newHadoopConf();
+    }
+    Configuration conf = new Configuration();
+    sparkConf().forEach((k, v) -> {
+      if (k.startsWith(SPARK_HADOOP)) {
+        conf.set(k.substring(SPARK_HADOOP.length()), v);
+      }
+    });
+    return conf;
+  }
+
+  /** The Hadoop configuration, built when a task first needs it: local source files need none. */
+  private final class LazyHadoopConf implements SourceFiles.HadoopConfiguration {
+    private static final long serialVersionUID = 1L;
+    private transient Configuration conf;
+
+    @Override
+    public synchronized Configuration get() {
+      if (conf == null) {
+        conf = hadoopConf();
+      }
+      return conf;
+    }
   }
 
 
@@ -174,29 +245,54 @@ final class Transfers {
   private TransferReport runDownload(Map<String, String> readOptions, Map<String, String> source,
       TransferOptions options) {
     long start = System.nanoTime();
+    Map<String, String> sparkConf = sparkConf();
+    List<FileTransfer> results = inThisJvm(sparkConf)
+        ? downloadInThisJvm(readOptions, sparkConf, source, options)
+        : downloadAsSparkJob(readOptions, source, options);
+    TransferReport report = new TransferReport(results, Duration.ofNanos(System.nanoTime() - start));
+    throwOnFailure(report, "download");
+    return report;
+  }
+
+  private List<FileTransfer> downloadInThisJvm(Map<String, String> readOptions, Map<String, String> sparkConf,
+      Map<String, String> source, TransferOptions options) {
+    ReadRequest request = ReadConf.parse(readOptions, sparkConf);
+    ReadPlan plan = ReadPlanner.plan(request, WorkspaceLocator.ofProcess());
+    requireFiles(plan, readOptions, source, options);
+    ProgressCounter counter = new ProgressCounter();
+    try (ProgressDisplay display = options.showProgress()
+        ? ProgressDisplay.of("Downloading", counter, plan.files().size(), plan.totalBytes()) : null) {
+      Configuration conf = OutputFolder.isLocal(request.transfer().outputFolder()) ? null : hadoopConf();
+      return LocalDownload.run(request, plan, conf, parallelism(), counter);
+    }
+  }
+
+  private List<FileTransfer> downloadAsSparkJob(Map<String, String> readOptions, Map<String, String> source,
+      TransferOptions options) {
     Dataset<Row> rows = spark.read().format(AzureMLDataSource.SHORT_NAME).options(readOptions).load();
     AzureMLScan scan = scanOf(rows.queryExecution().executedPlan());
     ReadPlan plan = scan.plan();
-    if (plan.files().isEmpty()) {
-      throw new NoFilesFoundException("No files with prefix \"" + readOptions.get(AmlOptions.PREFIX) + "\""
-          + (options.pathGlobFilter() == null ? "" : " matching \"" + options.pathGlobFilter() + "\"")
-          + " were found " + (source.containsKey(AmlOptions.RUN_ID) ? "for " : "in ") + plan.source()
-          + ". Check the prefix (it is matched against the start of each path"
-          + (source.containsKey(AmlOptions.RUN_ID) ? ", relative to the run" : "") + ")"
-          + (options.pathGlobFilter() == null ? "" : " and the pathGlobFilter (matched against file names)")
-          + ".");
-    }
-    List<Row> collected;
+    requireFiles(plan, readOptions, source, options);
     try (ProgressDisplay display = options.showProgress()
-        ? new ProgressDisplay(spark.sparkContext(), "Downloading", scan.progress(), plan.files().size(),
+        ? ProgressDisplay.of(spark.sparkContext(), "Downloading", scan.progress(), plan.files().size(),
             plan.totalBytes())
         : null) {
-      collected = rows.collectAsList();
+      return toTransfers(rows.collectAsList());
     }
-    TransferReport report = new TransferReport(toTransfers(collected),
-        Duration.ofNanos(System.nanoTime() - start));
-    throwOnFailure(report, "download");
-    return report;
+  }
+
+  private static void requireFiles(ReadPlan plan, Map<String, String> readOptions, Map<String, String> source,
+      TransferOptions options) {
+    if (!plan.files().isEmpty()) {
+      return;
+    }
+    throw new NoFilesFoundException("No files with prefix \"" + readOptions.get(AmlOptions.PREFIX) + "\""
+        + (options.pathGlobFilter() == null ? "" : " matching \"" + options.pathGlobFilter() + "\"")
+        + " were found " + (source.containsKey(AmlOptions.RUN_ID) ? "for " : "in ") + plan.source()
+        + ". Check the prefix (it is matched against the start of each path"
+        + (source.containsKey(AmlOptions.RUN_ID) ? ", relative to the run" : "") + ")"
+        + (options.pathGlobFilter() == null ? "" : " and the pathGlobFilter (matched against file names)")
+        + ".");
   }
 
   private Map<String, String> workspaceOptions() {

@@ -1,6 +1,7 @@
 package io.github.amlspark.cli;
 
 import io.github.amlspark.AzureMLFiles;
+import io.github.amlspark.config.AmlOptions;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
@@ -11,10 +12,23 @@ final class SessionOptions {
   String workspaceConfig;
 
   @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master (default: spark-submit's, else local[*]).")
+      description = "Spark master (default: spark-submit's, else none: the files move in this process's "
+          + "threads, with no Spark session).")
   String master;
 
-  /** @return the Spark session: spark-submit's, or a local one */
+  /**
+   * @return the Spark session a transfer needs: one for a cluster master (given, or spark-submit's), or
+   *     when {@code spark.azureml.transferEngine=spark}; null otherwise, since a local session would only run
+   *     its tasks in this JVM's threads, which the transfer does without starting Spark
+   */
+  SparkSession sessionIfNeeded() {
+    String chosen = master != null ? master : System.getProperty("spark.master", "local[*]");
+    boolean sparkJob = "spark".equalsIgnoreCase(System.getProperty(
+        AmlOptions.SPARK_CONF_PREFIX + AmlOptions.TRANSFER_ENGINE, "auto").trim());
+    return chosen.startsWith("local") && !sparkJob ? null : session();
+  }
+
+  /** @return the Spark session: the master given, spark-submit's, or a local one */
   SparkSession session() {
     SparkSession.Builder builder = SparkSession.builder().appName("amlspark")
         .config("spark.ui.showConsoleProgress", "false");
@@ -26,7 +40,10 @@ final class SessionOptions {
     return builder.getOrCreate();
   }
 
-  /** @return the Java API on that session and workspace */
+  /**
+   * @param spark the session, or null for none
+   * @return the Java API on that session and workspace
+   */
   AzureMLFiles files(SparkSession spark) {
     AzureMLFiles.Builder builder = AzureMLFiles.builder().spark(spark);
     if (workspaceConfig != null) {

@@ -29,14 +29,16 @@ abstract class TransferCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = common.session.session();
+    SparkSession spark = common.session.sessionIfNeeded();
     try {
       TransferReport report = run(common.session.files(spark), common.transferOptions());
       spec.commandLine().getOut().println(AmlSparkCli.summary(report));
       spec.commandLine().getOut().flush();
       return 0;
     } finally {
-      spark.stop();
+      if (spark != null) {
+        spark.stop();
+      }
     }
   }
 }

@@ -24,6 +24,12 @@ public final class AmlOptions {
   public static final String OVERWRITE = "overwrite";
   /** Check every byte against its MD5. */
   public static final String VALIDATE_CHECKSUM = "validateChecksum";
+  /**
+   * Where the Java API and the command line run a transfer's tasks: {@code auto} (default: in this JVM's
+   * threads when the session is local or there is none, as a Spark job otherwise) or {@code spark}
+   * (always a Spark job). Session-wide only; reads of the data source are always Spark jobs.
+   */
+  public static final String TRANSFER_ENGINE = "transferEngine";
   /** Compare each downloaded file with its blob's Content-MD5 when it has one (default true). */
   public static final String CHECK_MD5 = "checkMd5";
   /** Path of an Azure ML config.json. */

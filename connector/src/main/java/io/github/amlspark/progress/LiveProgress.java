@@ -15,7 +15,7 @@ import scala.collection.Seq;
  * running tasks reported in their executors' heartbeats ({@code spark.executor.heartbeatInterval}), so a
  * progress display moves before any task finishes.
  */
-final class LiveProgress extends SparkListener {
+final class LiveProgress extends SparkListener implements ProgressSource {
   private final TaskProgress progress;
   // Per running task: its latest reported files and bytes.
   private final ConcurrentMap<Long, long[]> running = new ConcurrentHashMap<>();
@@ -45,12 +45,14 @@ final class LiveProgress extends SparkListener {
   }
 
   /** @return files done, finished tasks and running ones together */
-  long files() {
+  @Override
+  public long files() {
     return progress.files().value() + running.values().stream().mapToLong(c -> c[0]).sum();
   }
 
   /** @return bytes done, finished tasks and running ones together */
-  long bytes() {
+  @Override
+  public long bytes() {
     return progress.bytes().value() + running.values().stream().mapToLong(c -> c[1]).sum();
   }
 }

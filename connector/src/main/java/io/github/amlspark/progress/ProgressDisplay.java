@@ -12,10 +12,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.spark.SparkContext;
 
 /**
- * Progress on the driver's stderr, fed by executors while their tasks run ({@link LiveProgress}): on a
- * terminal, a live bar (bytes done of total, throughput, ETA, files done of total); otherwise (a log file,
- * a notebook, CI) a plain line every few seconds and a last one at the end. A skipped file counts as done,
- * bytes and all.
+ * Progress on the driver's stderr, fed while the tasks run (by executors' heartbeats for a Spark job, by
+ * the transfer threads in this JVM otherwise): on a terminal, a live bar (bytes done of total, throughput,
+ * ETA, files done of total); otherwise (a log file, a notebook, CI) a plain line every few seconds and a last
+ * one at the end. A skipped file counts as done, bytes and all.
  *
  * <p>{@code -Damlspark.progress=terminal|plain} overrides the terminal detection, and
  * {@code -Damlspark.progress.intervalMillis} the plain lines' interval (default 5000).
@@ -23,8 +23,8 @@ import org.apache.spark.SparkContext;
 public final class ProgressDisplay implements AutoCloseable {
   private static final long MIB = 1024L * 1024;
 
-  private final SparkContext context;
-  private final LiveProgress live;
+  private final ProgressSource live;
+  private final Runnable detach;
   private final String task;
   private final long totalFiles;
   private final long totalBytes;
@@ -34,20 +34,41 @@ public final class ProgressDisplay implements AutoCloseable {
   private final ScheduledExecutorService ticker;
 
   /**
+   * Progress of a Spark job's tasks.
+   *
    * @param context the driver's Spark context, whose listener bus carries the executors' heartbeats
    * @param task what is being done, e.g. "Downloading"
    * @param progress the transfer's counters
    * @param totalFiles files to transfer
    * @param totalBytes bytes to transfer
+   * @return the display, shown until closed
    */
-  public ProgressDisplay(SparkContext context, String task, TaskProgress progress, long totalFiles,
+  public static ProgressDisplay of(SparkContext context, String task, TaskProgress progress, long totalFiles,
       long totalBytes) {
-    this.context = context;
-    this.live = new LiveProgress(progress);
+    LiveProgress live = new LiveProgress(progress);
+    context.addSparkListener(live);
+    return new ProgressDisplay(task, live, () -> context.removeSparkListener(live), totalFiles, totalBytes);
+  }
+
+  /**
+   * Progress of tasks that run in this JVM's threads.
+   *
+   * @param task what is being done, e.g. "Downloading"
+   * @param counter the transfer's counters, fed by its threads
+   * @param totalFiles files to transfer
+   * @param totalBytes bytes to transfer
+   * @return the display, shown until closed
+   */
+  public static ProgressDisplay of(String task, ProgressCounter counter, long totalFiles, long totalBytes) {
+    return new ProgressDisplay(task, counter, () -> { }, totalFiles, totalBytes);
+  }
+
+  private ProgressDisplay(String task, ProgressSource live, Runnable detach, long totalFiles, long totalBytes) {
+    this.live = live;
+    this.detach = detach;
     this.task = task;
     this.totalFiles = totalFiles;
     this.totalBytes = totalBytes;
-    context.addSparkListener(live);
     boolean terminal = switch (System.getProperty("amlspark.progress", "auto")) {
       case "terminal" -> true;
       case "plain" -> false;
@@ -88,7 +109,7 @@ public final class ProgressDisplay implements AutoCloseable {
   @Override
   public void close() {
     ticker.shutdownNow();
-    context.removeSparkListener(live);
+    detach.run();
     refresh();
     if (bar != null) {
       bar.close();

@@ -1,10 +1,8 @@
 package io.github.amlspark.progress;
 
 import io.github.amlspark.FileTransfer;
-import io.github.amlspark.TransferStatus;
 import io.github.amlspark.transfer.TransferListener;
 import java.io.Serializable;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
 
@@ -32,27 +30,22 @@ public record TaskProgress(LongAccumulator files, LongAccumulator bytes) impleme
 
   /** Counts one task's progress. */
   public final class Listener implements TransferListener {
-    private final AtomicLong pendingFiles = new AtomicLong();
-    private final AtomicLong pendingBytes = new AtomicLong();
+    private final ProgressCounter pending = new ProgressCounter();
 
     @Override
     public void bytesTransferred(long count) {
-      pendingBytes.addAndGet(count);
+      pending.bytesTransferred(count);
     }
 
     @Override
     public void fileDone(FileTransfer result) {
-      pendingFiles.incrementAndGet();
-      // A skipped file is settled: its bytes count as done, so that the bar ends at 100 %.
-      if (result.status() == TransferStatus.SKIPPED) {
-        pendingBytes.addAndGet(result.length());
-      }
+      pending.fileDone(result);
     }
 
     /** Moves the counts into the accumulators; task thread only. */
     public void flush() {
-      files.add(pendingFiles.getAndSet(0));
-      bytes.add(pendingBytes.getAndSet(0));
+      files.add(pending.takeFiles());
+      bytes.add(pending.takeBytes());
     }
   }
 }

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import io.github.amlspark.transfer.SourceFiles;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
 
 /** A Hadoop configuration that can be broadcast to executors (Configuration itself is not Serializable). */
 public final class HadoopConf implements Serializable {
@@ -29,5 +33,16 @@ public final class HadoopConf implements Serializable {
   private void readObject(ObjectInputStream in) throws IOException {
     conf = new Configuration(false);
     conf.readFields(in);
+  }
+
+  /**
+   * @param spark the session whose Hadoop configuration (its {@code spark.hadoop.*} entries included) upload
+   *     tasks read their source files with
+   * @return that configuration, broadcast once, as each task reaches it
+   */
+  public static SourceFiles.HadoopConfiguration broadcast(SparkSession spark) {
+    Broadcast<HadoopConf> conf = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .broadcast(new HadoopConf(spark.sessionState().newHadoopConf()));
+    return () -> conf.value().get();
   }
 }

@@ -2,26 +2,17 @@ package io.github.amlspark.spark.read;
 
 import io.github.amlspark.progress.TaskProgress;
 import io.github.amlspark.config.ReadRequest;
+import io.github.amlspark.planning.DownloadTasks;
 import io.github.amlspark.planning.PartitionPlanner;
 import io.github.amlspark.planning.ReadPlan;
 import io.github.amlspark.planning.ReadPlanner;
 import io.github.amlspark.spark.HadoopConf;
-import io.github.amlspark.transfer.BlobEntry;
 import io.github.amlspark.transfer.ContentReader;
 import io.github.amlspark.transfer.OutputFolder;
-import io.github.amlspark.transfer.OutputPaths;
 import io.github.amlspark.workspace.WorkspaceLocator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -32,16 +23,12 @@ import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.types.StructType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A planned read. The driver resolves the workspace and datastore, issues the executors' SAS and lists the
  * blobs once; the listing is memoized, so that however often Spark asks, storage is listed once.
  */
 public final class AzureMLScan implements Scan, Batch {
-  private static final Logger LOGGER = LoggerFactory.getLogger(AzureMLScan.class);
-
   private final SparkSession spark;
   private final ReadRequest request;
   private final StructType readSchema;
@@ -89,23 +76,22 @@ public final class AzureMLScan implements Scan, Batch {
   public synchronized InputPartition[] planInputPartitions() {
     if (partitions == null) {
       ReadPlan p = plan();
-      Map<String, String> refused = Map.of();
+      int parallelism = spark.sparkContext().defaultParallelism();
       if (request.isDownload()) {
-        prepareOutputFolder();
-        refused = OutputPaths.folderConflicts(p.files().stream().map(BlobEntry::path).toList());
-        removeLeftovers(p.files());
-      } else if (Arrays.asList(readSchema.fieldNames()).contains("content")) {
+        partitions = DownloadTasks.plan(request, p, hadoopConf(), parallelism).stream()
+            .map(task -> new BlobInputPartition(task.files(), p.access(), task.refused()))
+            .toArray(InputPartition[]::new);
+        return partitions;
+      }
+      if (Arrays.asList(readSchema.fieldNames()).contains("content")) {
         p.files().stream().filter(f -> f.length() > ContentReader.MAX_CONTENT_BYTES).findFirst()
             .ifPresent(f -> {
               throw new IllegalArgumentException(ContentReader.tooLarge(f));
             });
       }
-      List<List<BlobEntry>> packed = PartitionPlanner.pack(p.files(), request.maxPartitionBytes(),
-          request.openCostInBytes(), spark.sparkContext().defaultParallelism());
-      Map<String, String> allRefused = refused;
-      partitions = packed.stream().map(files -> new BlobInputPartition(files, p.access(),
-              files.stream().filter(f -> allRefused.containsKey(f.path()))
-                  .collect(Collectors.toMap(BlobEntry::path, f -> allRefused.get(f.path())))))
+      partitions = PartitionPlanner.pack(p.files(), request.maxPartitionBytes(), request.openCostInBytes(),
+              parallelism).stream()
+          .map(files -> new BlobInputPartition(files, p.access(), Map.of()))
           .toArray(InputPartition[]::new);
     }
     return partitions;
@@ -142,59 +128,6 @@ public final class AzureMLScan implements Scan, Batch {
       hadoopConf = spark.sessionState().newHadoopConf();
     }
     return hadoopConf;
-  }
-
-  /** Fails before any transfer when the folder is a file; creates it when missing. */
-  private void prepareOutputFolder() {
-    String folder = request.transfer().outputFolder();
-    try {
-      if (localOutput()) {
-        java.nio.file.Path local = java.nio.file.Path.of(OutputFolder.toUri(folder));
-        if (java.nio.file.Files.exists(local) && !java.nio.file.Files.isDirectory(local)) {
-          throw new IllegalArgumentException("Output folder " + folder + " exists and is a file. "
-              + "Give a folder path (it is created when missing).");
-        }
-        java.nio.file.Files.createDirectories(local);
-        return;
-      }
-      Path path = new Path(OutputFolder.toUri(folder));
-      FileSystem fs = path.getFileSystem(hadoopConf());
-      FileStatus status = fs.exists(path) ? fs.getFileStatus(path) : null;
-      if (status != null && !status.isDirectory()) {
-        throw new IllegalArgumentException("Output folder " + folder + " exists and is a file. "
-            + "Give a folder path (it is created when missing).");
-      }
-      if (status == null && !fs.mkdirs(path)) {
-        throw new IOException("mkdirs returned false");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Output folder " + folder + " could not be created: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Deletes the partial files that killed tasks of earlier downloads left beside the files this one
-   * writes: a task that dies with its executor never deletes its temporary file. Best effort: they never
-   * sit at a final path.
-   */
-  private void removeLeftovers(List<BlobEntry> files) {
-    String folder = request.transfer().outputFolder();
-    List<String> relative = new ArrayList<>(files.size());
-    for (BlobEntry file : files) {
-      try {
-        relative.add(OutputPaths.relativeFile(file.path()));
-      } catch (IllegalArgumentException unsafe) {
-        // Never written: its task reports it FAILED.
-      }
-    }
-    try {
-      int removed = OutputFolder.open(folder, hadoopConf()).removeLeftovers(relative);
-      if (removed > 0) {
-        LOGGER.info("Removed {} partial files that stopped downloads left in {}.", removed, folder);
-      }
-    } catch (IOException e) {
-      LOGGER.warn("Could not remove the partial files stopped downloads left in {}: {}", folder, e.toString());
-    }
   }
 
   @Override

@@ -2,19 +2,13 @@ package io.github.amlspark.spark.read;
 
 import io.github.amlspark.progress.TaskProgress;
 import io.github.amlspark.FileTransfer;
-import io.github.amlspark.TransferStatus;
-import io.github.amlspark.transfer.BlobEntry;
 import io.github.amlspark.config.TransferSettings;
 import io.github.amlspark.storage.AzureRangeSource;
-import io.github.amlspark.transfer.DownloadEngine;
 import io.github.amlspark.transfer.OutputFolder;
-import io.github.amlspark.transfer.TransferPipeline;
+import io.github.amlspark.transfer.PartitionDownload;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import io.github.amlspark.spark.TransferMetrics;
-import io.github.amlspark.transfer.RangeSource;
 import io.github.amlspark.transfer.TransferListener;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -27,46 +21,24 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
   private final String[] fields;
   private final TaskProgress.Listener listener;
   private final TransferMetrics metrics = new TransferMetrics();
-  private final DownloadEngine engine;
-  private final TransferPipeline<FileTransfer> results;
-  private final List<FileTransfer> refused = new ArrayList<>();
+  private final PartitionDownload download;
   private FileTransfer current;
 
   DownloadPartitionReader(BlobInputPartition partition, StructType readSchema, TransferSettings settings,
       Configuration conf, TaskProgress.Listener listener) throws IOException {
     this.fields = readSchema.fieldNames();
     this.listener = listener;
-    OutputFolder output = OutputFolder.open(settings.outputFolder(), conf);
-    TransferListener both = TransferListener.both(listener, metrics);
-    for (BlobEntry f : partition.files()) {
-      String error = partition.refused().get(f.path());
-      if (error != null) {
-        FileTransfer result = new FileTransfer(f.path(), output.location(f.path()), f.length(), f.contentMd5(),
-            TransferStatus.FAILED, false, error);
-        both.fileDone(result);
-        refused.add(result);
-      }
-    }
-    RangeSource source = new AzureRangeSource(partition.access(), settings.retry().idleTimeout());
-    this.engine = new DownloadEngine(source, output, settings, both);
-    this.results = engine
-        .download(partition.files().stream().filter(f -> !partition.refused().containsKey(f.path())).toList());
+    this.download = new PartitionDownload(partition.files(), partition.refused(),
+        new AzureRangeSource(partition.access(), settings.retry().idleTimeout()),
+        OutputFolder.open(settings.outputFolder(), conf), settings, TransferListener.both(listener, metrics));
   }
 
   @Override
   public boolean next() throws IOException {
     listener.flush();
-    if (!refused.isEmpty()) {
-      current = refused.remove(0);
-      return true;
-    }
-    if (!results.hasNext()) {
-      // The task's rows reach the driver only after this: every file they report is durably in place.
-      engine.finish();
-      return false;
-    }
-    current = results.next();
-    return true;
+    // The task's rows reach the driver only after the last: every file they report is durably in place.
+    current = download.next();
+    return current != null;
   }
 
   @Override
@@ -103,6 +75,6 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
   @Override
   public void close() {
     listener.flush();
-    results.close();
+    download.close();
   }
 }

@@ -1,5 +1,7 @@
 package io.github.amlspark.spark.write;
 
+import io.github.amlspark.spark.HadoopConf;
+import io.github.amlspark.transfer.SourceFiles;
 import io.github.amlspark.FileTransfer;
 import io.github.amlspark.TransferException;
 import io.github.amlspark.TransferReport;
@@ -66,7 +68,7 @@ final class AzureMLWrite implements Write, BatchWrite {
     String prefix = request.remotePath().replace('\\', '/').replaceAll("^/+|/+$", "");
     return new UploadWriterFactory(access, prefix.isEmpty() ? "" : prefix + "/", request.overwrite(),
         request.validateChecksum(), request.concurrency(), request.retry(), schema.fieldIndex("path"), indexOf("content"),
-        indexOf("sourceFile"), SourceFiles.of(SparkSession.active()));
+        indexOf("sourceFile"), new SourceFiles(HadoopConf.broadcast(SparkSession.active())));
   }
 
   private int indexOf(String column) {

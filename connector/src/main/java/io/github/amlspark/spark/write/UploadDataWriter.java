@@ -2,7 +2,9 @@ package io.github.amlspark.spark.write;
 
 import io.github.amlspark.FileTransfer;
 import io.github.amlspark.TransferStatus;
+import io.github.amlspark.storage.AzureBlobWriter;
 import io.github.amlspark.transfer.BlobNames;
+import io.github.amlspark.transfer.FileUploads;
 import io.github.amlspark.transfer.UploadItem;
 import io.github.amlspark.transfer.UploadSource;
 import java.io.IOException;
@@ -28,8 +30,8 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
     this.spec = spec;
     this.partitionId = partitionId;
     this.taskId = taskId;
-    this.uploads = new FileUploads(spec.access(), spec.overwrite(), spec.validateChecksum(), spec.concurrency(),
-        spec.retry(), metrics);
+    this.uploads = new FileUploads(new AzureBlobWriter(spec.access(), spec.retry().idleTimeout()), spec.overwrite(),
+        spec.validateChecksum(), spec.concurrency(), spec.retry(), metrics);
   }
 
   @Override

@@ -6,7 +6,11 @@ import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.config.UploadSettings;
 import io.github.amlspark.planning.PartitionPlanner;
 import io.github.amlspark.progress.TaskProgress;
+import io.github.amlspark.spark.HadoopConf;
+import io.github.amlspark.storage.AzureBlobWriter;
+import io.github.amlspark.transfer.FileUploads;
 import io.github.amlspark.transfer.RetryPolicy;
+import io.github.amlspark.transfer.SourceFiles;
 import io.github.amlspark.transfer.UploadItem;
 import java.io.IOException;
 import java.util.Iterator;
@@ -49,7 +53,7 @@ public final class UploadJob {
     return JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(groups, Math.max(1, groups.size()))
         .flatMap(new UploadTask(access, mode, validate, settings.concurrency(), settings.retry(),
-            SourceFiles.of(spark), progress))
+            new SourceFiles(HadoopConf.broadcast(spark)), progress))
         .collect();
   }
 
@@ -79,15 +83,10 @@ public final class UploadJob {
     @Override
     public Iterator<FileTransfer> call(List<UploadItem> group) throws IOException {
       TaskProgress.Listener listener = progress.newListener();
-      FileUploads uploads = new FileUploads(access, mode, validate, concurrency, retry, listener);
       try {
-        for (UploadItem item : group) {
-          uploads.submit(item, sourceFiles.source(item.source()));
-          listener.flush();
-        }
-        return uploads.results().iterator();
+        return new FileUploads(new AzureBlobWriter(access, retry.idleTimeout()), mode, validate, concurrency, retry,
+            listener).uploadAll(group, sourceFiles, listener::flush).iterator();
       } finally {
-        uploads.cancel();
         listener.flush();
       }
     }

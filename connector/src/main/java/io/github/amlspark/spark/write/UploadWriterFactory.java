@@ -1,5 +1,6 @@
 package io.github.amlspark.spark.write;
 
+import io.github.amlspark.transfer.SourceFiles;
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.transfer.RetryPolicy;

@@ -1,16 +1,8 @@
-package io.github.amlspark.spark.write;
+package io.github.amlspark.transfer;
 
 import io.github.amlspark.FileTransfer;
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.TransferStatus;
-import io.github.amlspark.auth.ContainerAccess;
-import io.github.amlspark.storage.AzureBlobWriter;
-import io.github.amlspark.transfer.RetryPolicy;
-import io.github.amlspark.transfer.TransferListener;
-import io.github.amlspark.transfer.TransferPool;
-import io.github.amlspark.transfer.UploadEngine;
-import io.github.amlspark.transfer.UploadItem;
-import io.github.amlspark.transfer.UploadSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,23 +11,62 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
-/** One task's uploads: up to {@code concurrency} files in flight, results in submission order. */
-final class FileUploads {
+/**
+ * One task's uploads, wherever the task runs: up to {@code concurrency} files in flight, results in
+ * submission order. Spark-free.
+ */
+public final class FileUploads {
   private final UploadEngine engine;
   private final Semaphore files;
   private final TransferListener listener;
   private final List<Future<FileTransfer>> pending = new ArrayList<>();
 
-  FileUploads(ContainerAccess access, OverwriteMode mode, boolean validate, int concurrency, RetryPolicy retry,
+  /**
+   * @param writer the container's blobs
+   * @param mode what to do with a blob that exists
+   * @param validate also send each block's MD5
+   * @param concurrency files (and blocks) in flight
+   * @param retry the retry policy of every request
+   * @param listener hears about progress
+   */
+  public FileUploads(BlobWriter writer, OverwriteMode mode, boolean validate, int concurrency, RetryPolicy retry,
       TransferListener listener) {
-    this.engine = new UploadEngine(new AzureBlobWriter(access, retry.idleTimeout()), mode, validate, concurrency,
-        retry, listener);
+    this.engine = new UploadEngine(writer, mode, validate, concurrency, retry, listener);
     this.files = new Semaphore(concurrency);
     this.listener = listener;
   }
 
-  /** Starts one upload, waiting while {@code concurrency} are in flight. */
-  void submit(UploadItem item, UploadSource source) throws IOException {
+  /**
+   * Uploads a task's listed files: each started as soon as fewer than {@code concurrency} are in flight.
+   *
+   * @param items the files
+   * @param files opens them
+   * @param afterEach run on the calling thread after each file is started (a Spark task moves its progress
+   *     counts into accumulators there)
+   * @return every file's outcome, once all finished
+   * @throws IOException when interrupted, or a file's upload threw
+   */
+  public List<FileTransfer> uploadAll(List<UploadItem> items, SourceFiles files, Runnable afterEach)
+      throws IOException {
+    try {
+      for (UploadItem item : items) {
+        submit(item, files.source(item.source()));
+        afterEach.run();
+      }
+      return results();
+    } finally {
+      cancel();
+    }
+  }
+
+  /**
+   * Starts one upload, waiting while {@code concurrency} are in flight.
+   *
+   * @param item the file
+   * @param source its bytes
+   * @throws IOException when interrupted while waiting
+   */
+  public void submit(UploadItem item, UploadSource source) throws IOException {
     try {
       files.acquire();
     } catch (InterruptedException e) {
@@ -56,14 +87,21 @@ final class FileUploads {
     }));
   }
 
-  /** Records a file that failed before its upload could start. */
-  void fail(FileTransfer result) {
+  /**
+   * Records a file that failed before its upload could start.
+   *
+   * @param result its outcome
+   */
+  public void fail(FileTransfer result) {
     listener.fileDone(result);
     pending.add(CompletableFuture.completedFuture(result));
   }
 
-  /** @return every file's outcome, once all finished */
-  List<FileTransfer> results() throws IOException {
+  /**
+   * @return every file's outcome, once all finished
+   * @throws IOException when interrupted, or a file's upload threw
+   */
+  public List<FileTransfer> results() throws IOException {
     List<FileTransfer> results = new ArrayList<>(pending.size());
     try {
       for (Future<FileTransfer> f : pending) {
@@ -79,7 +117,7 @@ final class FileUploads {
   }
 
   /** Waits until every upload submitted so far has finished; their outcomes stay for {@link #results()}. */
-  void awaitAll() {
+  public void awaitAll() {
     for (Future<FileTransfer> f : pending) {
       try {
         f.get();
@@ -93,7 +131,7 @@ final class FileUploads {
   }
 
   /** Cancels what has not finished; its staged blocks never become blobs. */
-  void cancel() {
+  public void cancel() {
     pending.forEach(f -> f.cancel(true));
   }
 }
