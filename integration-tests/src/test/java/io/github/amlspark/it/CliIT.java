@@ -110,6 +110,35 @@ class CliIT {
   }
 
   @Test
+  void withoutAClusterNoSparkApplicationRunsAndTheSparkEngineRunsOne() throws Exception {
+    Path events = Files.createDirectories(dir.resolve("events"));
+    List<String> eventLog = List.of("-Dspark.eventLog.enabled=true", "-Dspark.eventLog.dir=" + events.toUri());
+    Path plain = dir.resolve("no-spark");
+    CliProcess.Result r = CliProcess.run(dir, Map.of(), eventLog, "download-datastore", "--datastore", "ds",
+        "--prefix", "data/", "--output", plain.toString(), "--workspace-config", config.toString(), "--no-progress");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("transferred=2"), r.out());
+    assertEquals("beta", Files.readString(plain.resolve("data/sub/b.txt")));
+    try (var logs = Files.list(events)) {
+      assertEquals(List.of(), logs.toList(), "no Spark application ran, so none logged its events");
+    }
+
+    Path job = dir.resolve("spark-job");
+    List<String> sparkEngine = new java.util.ArrayList<>(eventLog);
+    sparkEngine.add("-Dspark.azureml.transferEngine=spark");
+    CliProcess.Result s = CliProcess.run(dir, Map.of(), sparkEngine, "download-datastore", "--datastore", "ds",
+        "--prefix", "data/", "--output", job.toString(), "--workspace-config", config.toString(), "--no-progress");
+    assertEquals(0, s.exit(), s.err());
+    assertTrue(s.out().contains("transferred=2"), s.out());
+    assertEquals("beta", Files.readString(job.resolve("data/sub/b.txt")));
+    try (var logs = Files.list(events)) {
+      List<Path> written = logs.toList();
+      assertEquals(1, written.size(), "one Spark application: " + written);
+      assertTrue(Files.readString(written.get(0)).contains("SparkListenerJobStart"), "it ran a job");
+    }
+  }
+
+  @Test
   void lsListsSizesAndMd5sOfADatastoreOrARun() throws Exception {
     Result ds = run("ls", "--datastore", "ds", "--prefix", "data/", "--workspace-config", config.toString());
     assertEquals(0, ds.exit(), ds.err());

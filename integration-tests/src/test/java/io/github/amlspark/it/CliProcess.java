@@ -49,7 +49,21 @@ final class CliProcess {
    */
   static Result run(Path workingDir, Map<String, String> env, String... args) throws IOException,
       InterruptedException {
-    List<String> command = java(List.of("-Xmx768m", "-Damlspark.progress=plain"), MAIN);
+    return run(workingDir, env, List.of(), args);
+  }
+
+  /**
+   * @param workingDir the process's working folder (also where its output is captured)
+   * @param env environment changes: a null value removes the variable
+   * @param jvmArgs more JVM flags (system properties)
+   * @param args the command line
+   * @return what it printed and its exit code
+   */
+  static Result run(Path workingDir, Map<String, String> env, List<String> jvmArgs, String... args)
+      throws IOException, InterruptedException {
+    List<String> flags = new ArrayList<>(List.of("-Xmx768m", "-Damlspark.progress=plain"));
+    flags.addAll(jvmArgs);
+    List<String> command = java(flags, MAIN);
     command.addAll(List.of(args));
     Path out = Files.createTempFile("amlspark-cli", ".out");
     Path err = Files.createTempFile("amlspark-cli", ".err");
