@@ -1,17 +1,22 @@
 package io.github.amlspark.storage;
 
 import io.github.amlspark.transfer.BlobEntry;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpMethod;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.models.BlobItem;
-import com.azure.storage.blob.models.BlobItemProperties;
-import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.common.Utility;
 import io.github.amlspark.auth.ContainerAccess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
+import javax.xml.stream.XMLStreamException;
 import org.apache.hadoop.fs.GlobPattern;
 
 /** Lists the files under a prefix, on the driver, once per read. */
@@ -32,31 +37,53 @@ public final class BlobLister {
    */
   public static List<BlobEntry> list(ContainerAccess access, String root, String prefix,
       String pathGlobFilter) {
+    List<BlobEntry> entries = new ArrayList<>();
+    forEach(access, root, prefix, pathGlobFilter, entries::add);
+    return entries;
+  }
+
+  /** Streams the listing page by page: each blob is handed on as its page's XML is read. */
+  private static void forEach(ContainerAccess access, String root, String prefix, String pathGlobFilter,
+      Consumer<BlobEntry> files) {
     GlobPattern glob = compile(pathGlobFilter);
     BlobContainerClient container = StorageClients.container(access);
-    ListBlobsOptions options = new ListBlobsOptions().setPrefix(root + prefix)
-        .setMaxResultsPerPage(PAGE_SIZE)
-        .setDetails(new BlobListDetails().setRetrieveMetadata(true));
-    List<BlobEntry> entries = new ArrayList<>();
-    try {
-      for (BlobItem item : container.listBlobs(options, null)) {
-        if (isFolderMarker(item)) {
-          continue;
-        }
-        String name = item.getName();
-        if (glob != null && !glob.matches(name.substring(name.lastIndexOf('/') + 1))) {
-          continue;
-        }
-        BlobItemProperties p = item.getProperties();
-        entries.add(new BlobEntry(name, name.substring(root.length()), p.getContentLength(),
-            p.getLastModified().toInstant().toEpochMilli(),
-            p.getContentMd5() == null ? null : HexFormat.of().formatHex(p.getContentMd5()),
-            p.getETag()));
+    ListBlobsXml.Sink sink = (name, length, lastModified, md5, etag, folderMarker) -> {
+      if (!folderMarker && (glob == null || glob.matches(name.substring(name.lastIndexOf('/') + 1)))) {
+        files.accept(new BlobEntry(name, name.substring(root.length()), length, lastModified, md5, etag));
       }
+    };
+    String marker = "";
+    try {
+      do {
+        marker = page(container, root + prefix, marker, sink);
+      } while (!marker.isEmpty());
     } catch (BlobStorageException e) {
       throw StorageErrors.listingFailed(access, root + prefix, e);
     }
-    return entries;
+  }
+
+  /**
+   * One List Blobs request through the client's pipeline (its SAS, retries and timeouts), metadata
+   * included: a hdi_isfolder marker is known only by it.
+   *
+   * @return the next page's marker, "" after the last
+   */
+  private static String page(BlobContainerClient container, String prefix, String marker,
+      ListBlobsXml.Sink sink) {
+    String url = container.getBlobContainerUrl() + "?restype=container&comp=list&include=metadata&maxresults="
+        + PAGE_SIZE + "&prefix=" + Utility.urlEncode(prefix)
+        + (marker.isEmpty() ? "" : "&marker=" + Utility.urlEncode(marker));
+    HttpRequest request = new HttpRequest(HttpMethod.GET, url)
+        .setHeader(HttpHeaderName.fromString("x-ms-version"), container.getServiceVersion().getVersion());
+    try (HttpResponse response = container.getHttpPipeline().sendSync(request, Context.NONE)) {
+      if (response.getStatusCode() != 200) {
+        throw new BlobStorageException("List Blobs answered " + response.getStatusCode(), response, null);
+      }
+      return ListBlobsXml.read(response.getBodyAsBinaryData().toStream(), sink);
+    } catch (XMLStreamException e) {
+      throw new UncheckedIOException(new IOException("The List Blobs response for prefix \"" + prefix
+          + "\" could not be read: " + e.getMessage(), e));
+    }
   }
 
   /**
@@ -72,13 +99,6 @@ public final class BlobLister {
     } catch (BlobStorageException e) {
       throw StorageErrors.listingFailed(access, prefix, e);
     }
-  }
-
-  static boolean isFolderMarker(BlobItem item) {
-    Map<String, String> metadata = item.getMetadata();
-    boolean markedFolder = metadata != null && metadata.entrySet().stream()
-        .anyMatch(e -> e.getKey().equalsIgnoreCase("hdi_isfolder") && "true".equalsIgnoreCase(e.getValue()));
-    return markedFolder || item.getName().endsWith("/") && item.getProperties().getContentLength() == 0;
   }
 
   private static GlobPattern compile(String glob) {
