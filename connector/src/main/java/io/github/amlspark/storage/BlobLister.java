@@ -13,7 +13,11 @@ import com.azure.storage.common.Utility;
 import io.github.amlspark.auth.ContainerAccess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.github.amlspark.transfer.TransferPool;
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.xml.stream.XMLStreamException;
@@ -52,24 +56,64 @@ public final class BlobLister {
         files.accept(new BlobEntry(name, name.substring(root.length()), length, lastModified, md5, etag));
       }
     };
+    // Pipelined: the next page is fetched while this one is read on another thread (the NextMarker is
+    // found in the page's bytes first), so the service's time and the client's overlap.
     String marker = "";
+    Future<String> reading = null;
+    String readingNext = null;
     try {
       do {
-        marker = page(container, root + prefix, marker, sink);
+        byte[] body = page(container, root + prefix, marker);
+        String next = ListBlobsXml.nextMarker(body);
+        awaitRead(reading, readingNext, root + prefix);
+        reading = TransferPool.get().submit(() -> ListBlobsXml.read(new ByteArrayInputStream(body), sink));
+        readingNext = next;
+        marker = next;
       } while (!marker.isEmpty());
+      awaitRead(reading, readingNext, root + prefix);
     } catch (BlobStorageException e) {
       throw StorageErrors.listingFailed(access, root + prefix, e);
+    } finally {
+      if (reading != null) {
+        reading.cancel(true);
+      }
     }
+  }
+
+  /** Waits for a page to be read, and checks that its NextMarker is the one the next request used. */
+  private static void awaitRead(Future<String> reading, String expectedNext, String prefix) {
+    if (reading == null) {
+      return;
+    }
+    String next;
+    try {
+      next = reading.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while listing prefix \"" + prefix + "\".", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw unreadable(prefix, e.getCause());
+    }
+    if (!next.equals(expectedNext)) {
+      throw unreadable(prefix, new XMLStreamException("its NextMarker was read as two different values"));
+    }
+  }
+
+  private static UncheckedIOException unreadable(String prefix, Throwable cause) {
+    return new UncheckedIOException(new IOException("The List Blobs response for prefix \"" + prefix
+        + "\" could not be read: " + cause.getMessage(), cause));
   }
 
   /**
    * One List Blobs request through the client's pipeline (its SAS, retries and timeouts), metadata
    * included: a hdi_isfolder marker is known only by it.
    *
-   * @return the next page's marker, "" after the last
+   * @return the page's XML
    */
-  private static String page(BlobContainerClient container, String prefix, String marker,
-      ListBlobsXml.Sink sink) {
+  private static byte[] page(BlobContainerClient container, String prefix, String marker) {
     String url = container.getBlobContainerUrl() + "?restype=container&comp=list&include=metadata&maxresults="
         + PAGE_SIZE + "&prefix=" + Utility.urlEncode(prefix)
         + (marker.isEmpty() ? "" : "&marker=" + Utility.urlEncode(marker));
@@ -79,10 +123,7 @@ public final class BlobLister {
       if (response.getStatusCode() != 200) {
         throw new BlobStorageException("List Blobs answered " + response.getStatusCode(), response, null);
       }
-      return ListBlobsXml.read(response.getBodyAsBinaryData().toStream(), sink);
-    } catch (XMLStreamException e) {
-      throw new UncheckedIOException(new IOException("The List Blobs response for prefix \"" + prefix
-          + "\" could not be read: " + e.getMessage(), e));
+      return response.getBodyAsBinaryData().toBytes();
     }
   }
 

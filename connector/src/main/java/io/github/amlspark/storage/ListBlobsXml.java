@@ -4,6 +4,7 @@ import com.azure.storage.common.Utility;
 import com.azure.xml.XmlReader;
 import com.azure.xml.XmlToken;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -68,6 +69,51 @@ final class ListBlobsXml {
       }
     }
     return next;
+  }
+
+  /**
+   * Finds a page's NextMarker in its bytes, before the page is read, so that the next request can start at
+   * once. {@link #read} finds it too, and the listing checks that both agree.
+   *
+   * @param body the page's XML
+   * @return the NextMarker, "" after the last page
+   */
+  static String nextMarker(byte[] body) {
+    String xml = new String(body, StandardCharsets.UTF_8);
+    int open = xml.lastIndexOf("<NextMarker>");
+    if (open < 0) {
+      return "";
+    }
+    int from = open + "<NextMarker>".length();
+    int close = xml.indexOf("</NextMarker>", from);
+    return close < 0 ? "" : unescape(xml.substring(from, close));
+  }
+
+  private static String unescape(String text) {
+    if (text.indexOf('&') < 0) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      int end = c == '&' ? text.indexOf(';', i) : -1;
+      if (end < 0) {
+        out.append(c);
+        continue;
+      }
+      String entity = text.substring(i + 1, end);
+      switch (entity) {
+        case "amp" -> out.append('&');
+        case "lt" -> out.append('<');
+        case "gt" -> out.append('>');
+        case "quot" -> out.append('"');
+        case "apos" -> out.append('\'');
+        default -> out.appendCodePoint(entity.startsWith("#x") ? Integer.parseInt(entity.substring(2), 16)
+            : Integer.parseInt(entity.substring(1)));
+      }
+      i = end;
+    }
+    return out.toString();
   }
 
   private static void readBlob(XmlReader reader, Sink sink) throws XMLStreamException {

@@ -24,9 +24,12 @@ class ListBlobsXmlTest {
         + "ServiceEndpoint=\"http://127.0.0.1/acct/\" ContainerName=\"c\"><Prefix>p</Prefix><MaxResults>5000"
         + "</MaxResults><Blobs>" + blobs + "</Blobs>" + tail + "</EnumerationResults>";
     List<Listed> listed = new ArrayList<>();
+    String scanned = ListBlobsXml.nextMarker(xml.getBytes(StandardCharsets.UTF_8));
     next.append(ListBlobsXml.read(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)),
         (name, length, lastModified, md5, etag, marker) -> listed.add(new Listed(name, length, lastModified, md5,
             etag, marker))));
+    // The listing fetches the next page with the marker found in the bytes before the page is read.
+    assertEquals(next.toString(), scanned, "the NextMarker found in the bytes");
     return listed;
   }
 
@@ -82,6 +85,14 @@ class ListBlobsXmlTest {
 
     assertEquals("odd\u0001name +.txt", listed.get(0).name());
     assertEquals("", next.toString());
+  }
+
+  @Test
+  void aMarkerWithEscapedCharactersIsFoundInTheBytesAsTheReaderReadsIt() throws Exception {
+    StringBuilder next = new StringBuilder();
+    read(blob("<Name>a</Name>", "<Content-Length>1</Content-Length>", "<Metadata />"),
+        "<NextMarker>2!96!a&amp;b&lt;c&#x2F;d&#47;e</NextMarker>", next);
+    assertEquals("2!96!a&b<c/d/e", next.toString());
   }
 
   @Test
