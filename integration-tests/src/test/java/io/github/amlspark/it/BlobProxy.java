@@ -331,7 +331,12 @@ final class BlobProxy implements AutoCloseable {
 
   /** @return whether a create is held, waiting at most 30 s for one */
   boolean awaitHeldCreate() throws InterruptedException {
-    return heldCommit.held().await(30, java.util.concurrent.TimeUnit.SECONDS);
+    return awaitHeldCreate(30);
+  }
+
+  /** @return whether a create is held, waiting at most that many seconds for one */
+  boolean awaitHeldCreate(long seconds) throws InterruptedException {
+    return heldCommit.held().await(seconds, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** @return whether the request was answered (or dropped) by a fault instead of being forwarded */

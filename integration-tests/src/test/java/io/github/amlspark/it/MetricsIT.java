@@ -116,7 +116,8 @@ class MetricsIT {
         Future<Map<String, Long>> written = background.submit(() -> metricsOfWrite(() -> spark
             .createDataFrame(rows, CONTENT_ROWS).coalesce(1).write().format("azureml")
             .option("workspaceConfig", config.toString()).option("datastore", "ds").mode("append").save()));
-        assertTrue(proxy.awaitHeldCreate(), "the first file's Put Blob is held");
+        // A cold session on a loaded machine may take a while to plan the write and start its task.
+        assertTrue(proxy.awaitHeldCreate(120), "the first file's Put Blob is held");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         long others = 0;
         while (others < 199 && System.nanoTime() < deadline) {
