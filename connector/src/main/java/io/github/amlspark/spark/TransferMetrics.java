@@ -3,6 +3,7 @@ package io.github.amlspark.spark;
 import io.github.amlspark.FileTransfer;
 import io.github.amlspark.transfer.DownloadEngine;
 import io.github.amlspark.transfer.TransferListener;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomSumMetric;
@@ -28,10 +29,18 @@ public final class TransferMetrics implements TransferListener {
   private final AtomicLong checksumFailures = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
 
-  /** @return the metrics a scan or write reports, for {@code supportedCustomMetrics()} */
+  /** @return the metrics a scan reports, for {@code supportedCustomMetrics()} */
   public static CustomMetric[] supported() {
     return new CustomMetric[] {new FilesTransferred(), new FilesSkipped(), new FilesFailed(),
         new BytesTransferred(), new ChecksumFailures(), new Retries()};
+  }
+
+  /**
+   * @return the metrics a write reports: the same names and descriptions, all of class {@link WriteSum}, so
+   *     that a task holding both a scan's and a write's accumulators can tell the write's apart
+   */
+  public static CustomMetric[] supportedByWrites() {
+    return Arrays.stream(supported()).map(m -> new WriteSum(m.name(), m.description())).toArray(CustomMetric[]::new);
   }
 
   /** @return this task's counts so far, for {@code currentMetricsValues()} */
@@ -147,6 +156,21 @@ public final class TransferMetrics implements TransferListener {
     /** For Spark. */
     public Retries() {
       super(RETRIES, "retries");
+    }
+  }
+
+  /**
+   * A write's summed metric, one class for all of them: its type (the class) tells a write's accumulators
+   * from a scan's (a task may copy azureml content to azureml), its description tells them apart.
+   */
+  public static final class WriteSum extends Sum {
+    /** For Spark, which instantiates it by name on the driver only to sum task values. */
+    public WriteSum() {
+      super("", "");
+    }
+
+    WriteSum(String name, String description) {
+      super(name, description);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.github.amlspark.storage;
 import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.transfer.BlobWriter;
 import io.github.amlspark.transfer.RequestRefusedException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -40,7 +41,7 @@ public final class AzureBlobWriter implements BlobWriter {
       throws IOException {
     String md5Base64 = base64(md5);
     HttpRequest.Builder request = BlobHttp.request(access, blobName, idleTimeout)
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+        .PUT(body(content))
         .header("x-ms-blob-type", "BlockBlob")
         .header("x-ms-blob-content-md5", md5Base64);
     if (checkInTransit) {
@@ -66,7 +67,7 @@ public final class AzureBlobWriter implements BlobWriter {
   public void stageBlock(String blobName, String blockId, byte[] data, byte[] md5) throws IOException {
     HttpRequest.Builder request = BlobHttp.request(access, blobName,
         "comp=block&blockid=" + URLEncoder.encode(blockId, StandardCharsets.UTF_8), idleTimeout)
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(data));
+        .PUT(body(data));
     if (md5 != null) {
       request.header("Content-MD5", base64(md5));
     }
@@ -102,6 +103,16 @@ public final class AzureBlobWriter implements BlobWriter {
     }
     return new BlobState(response.headers().firstValueAsLong("Content-Length").orElse(0),
         response.headers().firstValue("Content-MD5").map(Base64.getDecoder()::decode).orElse(null));
+  }
+
+  /**
+   * A body of bytes in memory, read from them as it is sent: {@code ofByteArray} would first copy them all
+   * into the client's 16 KiB buffers, doubling the memory of every block and small file in flight.
+   */
+  private static HttpRequest.BodyPublisher body(byte[] data) {
+    return data.length == 0 ? HttpRequest.BodyPublishers.ofByteArray(data)
+        : HttpRequest.BodyPublishers.fromPublisher(
+            HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(data)), data.length);
   }
 
   private static HttpRequest.Builder conditional(HttpRequest.Builder request, boolean ifAbsent) {

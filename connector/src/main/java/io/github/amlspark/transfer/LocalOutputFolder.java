@@ -2,6 +2,7 @@ package io.github.amlspark.transfer;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -17,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** An output folder on this machine's file system, written through java.nio. */
 final class LocalOutputFolder extends OutputFolder {
+  /** Largest write handed to a file's channel; a large blob's streams write pieces of this size too. */
+  private static final int WRITE_PIECE = 1024 * 1024;
   /** Internal, for the benchmark only: set to true, files are not forced to disk before and after the rename. */
   static final String NO_FORCE_PROPERTY = "amlspark.benchmark.noForce";
   private final Path root;
@@ -59,6 +62,32 @@ final class LocalOutputFolder extends OutputFolder {
     return Files.newInputStream(resolve(relative));
   }
 
+  /**
+   * A file's stream that hands the channel at most {@link #WRITE_PIECE} bytes per write: the JDK copies a
+   * heap array through a temporary direct buffer of the write's size that each thread keeps, so a 4 MiB
+   * blob written at once would pin 4 MiB of native memory in every transfer thread.
+   */
+  private static OutputStream inPieces(OutputStream out) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        out.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        for (int at = 0; at < len; at += WRITE_PIECE) {
+          out.write(b, off + at, Math.min(WRITE_PIECE, len - at));
+        }
+      }
+
+      @Override
+      public void close() throws IOException {
+        out.close();
+      }
+    };
+  }
+
   @Override
   public Staged stage(String relative) throws IOException {
     Path target = resolve(relative);
@@ -72,7 +101,7 @@ final class LocalOutputFolder extends OutputFolder {
         StandardOpenOption.WRITE);
     // Unbuffered: the engine writes whole blobs or whole ranges, and a buffer per file costs more
     // (allocation and zeroing) than it saves.
-    return new Staged(Channels.newOutputStream(channel)) {
+    return new Staged(inPieces(Channels.newOutputStream(channel))) {
       @Override
       public FileChannel positional() {
         return channel;

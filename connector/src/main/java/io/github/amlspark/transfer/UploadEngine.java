@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -24,9 +25,15 @@ import java.util.function.Supplier;
  * Content-MD5 however large it is. A file of one block is read into memory and sent as one Put Blob. A file
  * of up to {@link #SINGLE_PUT_BYTES} is read twice: a first pass computes its MD5, then one Put Blob streams
  * it again with that MD5 as its Content-MD5, which the service checks over the whole body, so bytes that
- * changed between the passes are refused and never become a blob. A larger file is staged in 4 MiB blocks,
- * several in flight, hashed on the way, and committed last, so a failed upload leaves no blob (uncommitted
- * blocks are not blobs). Every request runs under one {@link RetryPolicy}. Spark-free and Azure-free.
+ * changed between the passes are refused and never become a blob. A larger file is staged in blocks of
+ * {@link #STAGED_BLOCK_BYTES}, several in flight, hashed on the way, and committed last, so a failed upload
+ * leaves no blob (uncommitted blocks are not blobs). Every request runs under one {@link RetryPolicy}.
+ * Spark-free and Azure-free.
+ *
+ * <p>Memory: a file read into memory holds one array of its size; a streamed file, {@link #READ_PIECE} and
+ * the HTTP client's few body buffers; staged files share the engine's block permits, each taken before a
+ * block is read and returned once it is staged, so at most that many blocks are in memory whatever the
+ * number of files (docs/uploads.md gives the figures).
  *
  * <ul>
  *   <li>Block ids are unique to each upload attempt (a random 128-bit id and the block's index, of one
@@ -42,8 +49,21 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class UploadEngine {
-  /** Block size: also the largest file sent in one request. */
+  /** Largest file read into memory and sent as one Put Blob. */
   public static final int BLOCK_BYTES = 4 * 1024 * 1024;
+
+  /** Block size of a file staged in blocks (above {@link #SINGLE_PUT_BYTES}), chosen by measurement. */
+  public static final int STAGED_BLOCK_BYTES = 16 * 1024 * 1024;
+
+  /** Bytes of staged blocks in memory per engine (one task), whatever the number of files. */
+  public static final int STAGED_WINDOW_BYTES = 64 * 1024 * 1024;
+
+  /**
+   * What one read of a source asks for. Small: the JDK reads a file into a heap array through a temporary
+   * direct buffer of the read's size that each thread keeps, so 4 MiB reads would pin 4 MiB of native
+   * memory in every transfer thread.
+   */
+  static final int READ_PIECE = 64 * 1024;
 
   /**
    * Largest file sent as one streamed Put Blob, as the Azure SDK does (the service takes up to 5,000 MiB).
@@ -59,28 +79,39 @@ public final class UploadEngine {
   private final RetryPolicy retry;
   private final TransferListener listener;
   private final long singlePutBytes;
+  private final int blockBytes;
 
   /**
    * @param writer where blobs are written
    * @param mode what to do with a blob that exists
    * @param validate also send each request's MD5, for the service to check in transit
-   * @param concurrency blocks in flight
+   * @param concurrency requests in flight: staged blocks in flight are as many, up to
+   *     {@link #STAGED_WINDOW_BYTES} of them
    * @param retry how every request is retried
    * @param listener hears of every retry
    */
   public UploadEngine(BlobWriter writer, OverwriteMode mode, boolean validate, int concurrency,
       RetryPolicy retry, TransferListener listener) {
-    this(writer, mode, validate, concurrency, retry, listener, SINGLE_PUT_BYTES);
+    this(writer, mode, validate, Math.max(1, Math.min(concurrency, STAGED_WINDOW_BYTES / STAGED_BLOCK_BYTES)),
+        retry, listener, SINGLE_PUT_BYTES, STAGED_BLOCK_BYTES);
   }
 
-  /** As the public constructor, with another largest single Put Blob (tests stage blocks of small files). */
-  UploadEngine(BlobWriter writer, OverwriteMode mode, boolean validate, int concurrency, RetryPolicy retry,
-      TransferListener listener, long singlePutBytes) {
+  /**
+   * As the public constructor, with the staging layout given (tests stage small files; the block probe of
+   * docs/uploads.md tries other layouts).
+   *
+   * @param blocksInFlight staged blocks in memory at once, all files together
+   * @param singlePutBytes largest file sent as one Put Blob
+   * @param blockBytes block size of a staged file
+   */
+  public UploadEngine(BlobWriter writer, OverwriteMode mode, boolean validate, int blocksInFlight,
+      RetryPolicy retry, TransferListener listener, long singlePutBytes, int blockBytes) {
     this.singlePutBytes = singlePutBytes;
+    this.blockBytes = blockBytes;
     this.writer = writer;
     this.mode = mode;
     this.validate = validate;
-    this.permits = new Semaphore(concurrency);
+    this.permits = new Semaphore(blocksInFlight);
     this.retry = retry;
     this.listener = listener;
   }
@@ -129,9 +160,7 @@ public final class UploadEngine {
       throws IOException {
     try (InputStream in = source.open()) {
       Reader reader = new Reader(in, source, before);
-      while (reader.next().length > 0) {
-        // hashed on the way
-      }
+      reader.hashRest();
       return reader.unchanged(item);
     }
   }
@@ -195,26 +224,42 @@ public final class UploadEngine {
     return changes;
   }
 
-  /** Streams the file up; returns its MD5 (the blob's Content-MD5), or null when another writer's blob is kept. */
+  /**
+   * Sends a file of up to {@link #BLOCK_BYTES} as one Put Blob, a larger one as staged blocks.
+   *
+   * @return its MD5 (the blob's Content-MD5), or null when another writer's blob is kept
+   */
   private byte[] send(UploadItem item, Reader reader) throws IOException {
     String name = item.blobName();
-    byte[] first = reader.next();
-    byte[] next = reader.next();
-    if (next.length == 0) {
+    if (reader.before.length() <= BLOCK_BYTES) {
+      byte[] content = reader.next(BLOCK_BYTES);
       byte[] md5 = reader.unchanged(item);
-      return create(name, md5, first.length,
-          () -> writer.putBlob(name, first, md5, validate, mode == OverwriteMode.NEVER)) ? md5 : null;
+      return create(name, md5, content.length,
+          () -> writer.putBlob(name, content, md5, validate, mode == OverwriteMode.NEVER)) ? md5 : null;
     }
     List<String> ids = new ArrayList<>();
-    List<Future<?>> staged = new ArrayList<>();
+    List<Staged> staged = new ArrayList<>();
     BlockIds blockIds = new BlockIds();
     try {
-      for (byte[] block = first; block.length > 0; ) {
+      while (true) {
+        // The permit covers the block from its read to its answer: it bounds the blocks in memory.
+        permits.acquire();
+        Staged block = new Staged();
+        byte[] data;
+        try {
+          data = reader.next(blockBytes);
+        } catch (IOException | RuntimeException e) {
+          block.release(permits);
+          throw e;
+        }
+        if (data.length == 0) {
+          block.release(permits);
+          break;
+        }
         String id = blockIds.id(ids.size());
         ids.add(id);
-        byte[] data = block;
-        permits.acquire();
-        staged.add(TransferPool.get().submit(() -> {
+        staged.add(block);
+        block.future = TransferPool.get().submit(() -> {
           try {
             byte[] blockMd5 = validate ? Md5.of(data, data.length) : null;
             return retry.run(listener, attempt -> {
@@ -222,14 +267,12 @@ public final class UploadEngine {
               return null;
             });
           } finally {
-            permits.release();
+            block.release(permits);
           }
-        }));
-        block = next;
-        next = block.length > 0 ? reader.next() : block;
+        });
       }
-      for (Future<?> f : staged) {
-        f.get();
+      for (Staged block : staged) {
+        block.future.get();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -243,11 +286,27 @@ public final class UploadEngine {
       }
       throw new IOException(e.getCause());
     } finally {
-      staged.forEach(f -> f.cancel(true));
+      for (Staged block : staged) {
+        block.future.cancel(true);
+        // A block cancelled before it ran never returns its permit itself.
+        block.release(permits);
+      }
     }
     byte[] md5 = reader.unchanged(item);
     return create(name, md5, reader.read,
         () -> writer.commitBlocks(name, ids, md5, mode == OverwriteMode.NEVER)) ? md5 : null;
+  }
+
+  /** One staged block's request and its permit, returned exactly once (by the request, or on cancel). */
+  private static final class Staged {
+    private final AtomicBoolean released = new AtomicBoolean();
+    Future<?> future;
+
+    void release(Semaphore permits) {
+      if (released.compareAndSet(false, true)) {
+        permits.release();
+      }
+    }
   }
 
   /**
@@ -317,12 +376,30 @@ public final class UploadEngine {
       this.before = before;
     }
 
-    /** @return the next block, empty at the end (the size, or an early end of the stream) */
-    byte[] next() throws IOException {
-      byte[] block = in.readNBytes((int) Math.min(BLOCK_BYTES, before.length() - read));
-      read += block.length;
-      md5.update(block);
-      return block;
+    /**
+     * @param size the block size
+     * @return the next block, of {@code size} bytes but the last, empty at the end (the size, or an early
+     *     end of the stream)
+     */
+    byte[] next(int size) throws IOException {
+      byte[] block = new byte[(int) Math.min(size, before.length() - read)];
+      int n = 0;
+      for (int r; n < block.length && (r = in.read(block, n, Math.min(READ_PIECE, block.length - n))) >= 0; ) {
+        n += r;
+      }
+      read += n;
+      md5.update(block, 0, n);
+      return n == block.length ? block : Arrays.copyOf(block, n);
+    }
+
+    /** Reads and hashes the rest, at most the size, one small piece at a time. */
+    void hashRest() throws IOException {
+      byte[] piece = new byte[READ_PIECE];
+      for (int r; read < before.length()
+          && (r = in.read(piece, 0, (int) Math.min(READ_PIECE, before.length() - read))) >= 0; ) {
+        md5.update(piece, 0, r);
+        read += r;
+      }
     }
 
     /**

@@ -46,7 +46,7 @@ class UploadEngineTest {
 
   /** An engine that stages every file of more than one block, as above the single Put Blob threshold. */
   private UploadEngine engine(OverwriteMode mode) {
-    return new UploadEngine(service, mode, false, 4, QUICK, listener, BLOCK);
+    return new UploadEngine(service, mode, false, 4, QUICK, listener, BLOCK, BLOCK);
   }
 
   /** An engine with the production threshold: files of up to 256 MiB are one streamed Put Blob. */
@@ -324,7 +324,7 @@ class UploadEngineTest {
 
   @Test
   void aFileAboveTheThresholdStillStagesBlocks() {
-    UploadEngine engine = new UploadEngine(service, OverwriteMode.ALWAYS, false, 4, QUICK, listener, 2 * BLOCK);
+    UploadEngine engine = new UploadEngine(service, OverwriteMode.ALWAYS, false, 4, QUICK, listener, 2 * BLOCK, BLOCK);
     byte[] at = random(2 * BLOCK, 23);
     byte[] above = random(2 * BLOCK + 1, 24);
 

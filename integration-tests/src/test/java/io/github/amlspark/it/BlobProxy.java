@@ -316,16 +316,27 @@ final class BlobProxy implements AutoCloseable {
 
   /**
    * Holds the next create (Put Blob or Put Block List) of a blob whose path ends with {@code blobSuffix}
-   * until another create of it has been answered (at most 30 s): the first writer creates after the second.
+   * until another create of it has been answered or {@link #releaseHeldCreate} is called (at most 30 s): the
+   * first writer creates after the second.
    */
   void holdFirstCreate(String blobSuffix) {
     heldCommit = new HeldCommit(blobSuffix, new java.util.concurrent.CountDownLatch(1),
         new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.atomic.AtomicBoolean());
   }
 
+  /** Lets a create held by {@link #holdFirstCreate} go on now. */
+  void releaseHeldCreate() {
+    heldCommit.released().countDown();
+  }
+
   /** @return whether a create is held, waiting at most 30 s for one */
   boolean awaitHeldCreate() throws InterruptedException {
-    return heldCommit.held().await(30, java.util.concurrent.TimeUnit.SECONDS);
+    return awaitHeldCreate(30);
+  }
+
+  /** @return whether a create is held, waiting at most that many seconds for one */
+  boolean awaitHeldCreate(long seconds) throws InterruptedException {
+    return heldCommit.held().await(seconds, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** @return whether the request was answered (or dropped) by a fault instead of being forwarded */

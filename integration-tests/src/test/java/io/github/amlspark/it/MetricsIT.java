@@ -9,8 +9,13 @@ import com.azure.storage.blob.BlobContainerClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -81,6 +86,63 @@ class MetricsIT {
   void aWriteReportsItsFilesAndBytesInItsPlan() throws Exception {
     BlobContainerClient c = TestEnvironment.newContainer("wmetrics");
     Path config = TestEnvironment.workspaceConfig(dir.resolve("cfg"), "ds", c);
+    List<Row> rows = List.of(RowFactory.create("a.bin", new byte[] {1, 2, 3}),
+        RowFactory.create("b.bin", new byte[] {4, 5}));
+    Map<String, Long> m = metricsOfWrite(() -> spark.createDataFrame(rows, CONTENT_ROWS).write().format("azureml")
+        .option("workspaceConfig", config.toString()).option("datastore", "ds").mode("append").save());
+    assertEquals(2L, m.get("filesTransferred"), m.toString());
+    assertEquals(5L, m.get("bytesTransferred"), m.toString());
+    assertTrue(m.containsKey("checksumFailures"), m.toString());
+  }
+
+  /**
+   * Spark reads a writer's metrics every 100 rows and last before its commit. A task of 200 rows whose first
+   * file's Put Blob is held: the 199 others are uploaded meanwhile (reading the metrics never waits for the
+   * uploads in flight), and the held file, which finishes after Spark's last read, is still counted.
+   */
+  @Test
+  void aWriteKeepsUploadingWhileOneFileIsHeldAndCountsEveryFile() throws Exception {
+    BlobContainerClient c = TestEnvironment.newContainer("wheld");
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      rows.add(RowFactory.create(String.format("held/%03d.bin", i), new byte[] {(byte) i, 7}));
+    }
+    try (BlobProxy proxy = new BlobProxy(TestEnvironment.azurite().accountUrl())) {
+      Path config = TestEnvironment.workspaceConfig(dir.resolve("hcfg"), "ds", c,
+          proxy.accountUrl(io.github.amlspark.harness.Azurite.ACCOUNT));
+      proxy.holdFirstCreate("held/000.bin");
+      ExecutorService background = Executors.newSingleThreadExecutor();
+      try {
+        Future<Map<String, Long>> written = background.submit(() -> metricsOfWrite(() -> spark
+            .createDataFrame(rows, CONTENT_ROWS).coalesce(1).write().format("azureml")
+            .option("workspaceConfig", config.toString()).option("datastore", "ds").mode("append").save()));
+        // A cold session on a loaded machine may take a while to plan the write and start its task.
+        assertTrue(proxy.awaitHeldCreate(120), "the first file's Put Blob is held");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long others = 0;
+        while (others < 199 && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+          others = c.listBlobs().stream().count();
+        }
+        assertEquals(199, others, "every other file is uploaded while the first is held");
+        proxy.releaseHeldCreate();
+        Map<String, Long> m = written.get(60, TimeUnit.SECONDS);
+        assertEquals(200L, m.get("filesTransferred"), m.toString());
+        assertEquals(400L, m.get("bytesTransferred"), m.toString());
+        assertEquals(0L, m.get("filesFailed"), m.toString());
+      } finally {
+        proxy.releaseHeldCreate();
+        background.shutdownNow();
+      }
+    }
+    assertEquals(200, c.listBlobs().stream().count());
+  }
+
+  private static final StructType CONTENT_ROWS = new StructType().add("path", DataTypes.StringType)
+      .add("content", DataTypes.BinaryType);
+
+  /** @return the metrics of the plan of the azureml write that {@code write} runs */
+  private Map<String, Long> metricsOfWrite(Runnable write) throws Exception {
     AtomicReference<QueryExecution> written = new AtomicReference<>();
     QueryExecutionListener listener = new QueryExecutionListener() {
       @Override
@@ -96,18 +158,12 @@ class MetricsIT {
     };
     spark.listenerManager().register(listener);
     try {
-      StructType schema = new StructType().add("path", DataTypes.StringType).add("content", DataTypes.BinaryType);
-      spark.createDataFrame(List.of(RowFactory.create("a.bin", new byte[] {1, 2, 3}),
-          RowFactory.create("b.bin", new byte[] {4, 5})), schema).write().format("azureml")
-          .option("workspaceConfig", config.toString()).option("datastore", "ds").mode("append").save();
+      write.run();
       spark.sparkContext().listenerBus().waitUntilEmpty(30_000);
     } finally {
       spark.listenerManager().unregister(listener);
     }
     assertNotNull(written.get(), "the write's execution was seen");
-    Map<String, Long> m = PlanMetrics.of(written.get().executedPlan());
-    assertEquals(2L, m.get("filesTransferred"), m.toString());
-    assertEquals(5L, m.get("bytesTransferred"), m.toString());
-    assertTrue(m.containsKey("checksumFailures"), m.toString());
+    return PlanMetrics.of(written.get().executedPlan());
   }
 }

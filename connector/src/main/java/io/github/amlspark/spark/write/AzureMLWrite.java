@@ -52,7 +52,7 @@ final class AzureMLWrite implements Write, BatchWrite {
 
   @Override
   public CustomMetric[] supportedCustomMetrics() {
-    return TransferMetrics.supported();
+    return TransferMetrics.supportedByWrites();
   }
 
   @Override

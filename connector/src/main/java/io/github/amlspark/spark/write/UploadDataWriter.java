@@ -7,12 +7,20 @@ import io.github.amlspark.transfer.BlobNames;
 import io.github.amlspark.transfer.FileUploads;
 import io.github.amlspark.transfer.UploadItem;
 import io.github.amlspark.transfer.UploadSource;
-import java.io.IOException;
 import io.github.amlspark.spark.TransferMetrics;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.write.DataWriter;
 import org.apache.spark.sql.connector.write.WriterCommitMessage;
+import org.apache.spark.sql.execution.metric.CustomMetrics;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.apache.spark.util.AccumulatorV2;
+import scala.collection.JavaConverters;
 
 /**
  * Uploads one task's rows, several files in flight. Nothing a task writes is a blob until its own file's
@@ -75,17 +83,50 @@ final class UploadDataWriter implements DataWriter<InternalRow> {
 
   @Override
   public WriterCommitMessage commit() throws IOException {
-    return new UploadCommitMessage(partitionId, taskId, uploads.results());
+    UploadCommitMessage message = new UploadCommitMessage(partitionId, taskId, uploads.results());
+    setFinalMetrics(metrics.values());
+    return message;
   }
 
   /**
-   * Spark reads a writer's metrics every 100 rows and once more just before {@link #commit()}, not after
-   * it: so the uploads in flight are let finish first, or the UI would miss the task's last files.
+   * The counts so far, never waiting: Spark reads them every 100 rows, and waiting there for the uploads in
+   * flight would drain the task's pipeline each time. Its last read comes before {@link #commit()}, with
+   * uploads still in flight, so the commit sets the final counts itself.
    */
   @Override
   public CustomTaskMetric[] currentMetricsValues() {
-    uploads.awaitAll();
     return metrics.values();
+  }
+
+  /**
+   * Sets this task's accumulators of the write's metrics (Spark ships them with the task's result) to their
+   * final values. Spark 3.5 reads a writer's metrics only before its commit and offers no later hook, so
+   * this reaches the task's accumulators directly; they are the write's by their type
+   * ({@link TransferMetrics.WriteSum}) and description. Without a task (a test), nothing is set.
+   */
+  private static void setFinalMetrics(CustomTaskMetric[] values) {
+    TaskContext task = TaskContext.get();
+    if (task == null) {
+      return;
+    }
+    Map<String, String> names = new HashMap<>();
+    String type = null;
+    for (CustomMetric m : TransferMetrics.supportedByWrites()) {
+      names.put(m.description(), m.name());
+      type = CustomMetrics.buildV2CustomMetricTypeName(m);
+    }
+    Map<String, Long> byName = new HashMap<>();
+    for (CustomTaskMetric v : values) {
+      byName.put(v.name(), v.value());
+    }
+    for (AccumulatorV2<?, ?> accumulator : JavaConverters.seqAsJavaList(task.taskMetrics().accumulators())) {
+      if (accumulator instanceof SQLMetric metric && metric.metricType().equals(type) && metric.name().isDefined()) {
+        Long value = byName.get(names.get(metric.name().get()));
+        if (value != null) {
+          metric.set(value);
+        }
+      }
+    }
   }
 
   @Override
