@@ -63,8 +63,12 @@ public final class ColdBenchmark {
       new Scenario("upload small", false, false, true),
       new Scenario("upload large", true, false, true));
 
-  /** One timed process: its in-process time (NaN when it has none), its whole wall time, its peak RSS. */
-  private record Sample(double inProcess, double whole, long rssMiB) {
+  /**
+   * One timed process: its in-process time (NaN when it has none), its whole wall time, the CPU time it
+   * and its children used (user + system: less sensitive than wall time to other work on the machine),
+   * its peak RSS.
+   */
+  private record Sample(double inProcess, double whole, double cpu, long rssMiB) {
   }
 
   private final Path repo = Path.of(System.getProperty("amlspark.repo", "."));
@@ -146,10 +150,11 @@ public final class ColdBenchmark {
             case "sdk" -> sdkTool(s);
             default -> amlspark(s);
           };
-          System.out.printf(Locale.ROOT, "  round %d, %s, %s: in-process %.2f s, whole %.2f s, peak RSS %d MiB%n",
-              round + 1, s.label(), who, sample.inProcess(), sample.whole(), sample.rssMiB());
+          System.out.printf(Locale.ROOT, "  round %d, %s, %s: in-process %.2f s, whole %.2f s, CPU %.2f s, peak RSS %d MiB%n",
+              round + 1, s.label(), who, sample.inProcess(), sample.whole(), sample.cpu(), sample.rssMiB());
           add(cells, s, who + " in", sample.inProcess());
           add(cells, s, who + " whole", sample.whole());
+          add(cells, s, who + " cpu", sample.cpu());
           add(cells, s, who + " rss", sample.rssMiB());
         }
       }
@@ -391,7 +396,7 @@ public final class ColdBenchmark {
       throws Exception {
     Path timeFile = work.resolve("time.txt");
     Path log = work.resolve("process.log");
-    List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-o", timeFile.toString(), "-f", "%e %M"));
+    List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-o", timeFile.toString(), "-f", "%e %U %S %M"));
     timed.addAll(command);
     ProcessBuilder builder = new ProcessBuilder(timed).redirectErrorStream(true).redirectOutput(log.toFile());
     if (stdin != null) {
@@ -417,7 +422,10 @@ public final class ColdBenchmark {
       }
       inProcess = Double.parseDouble(output.substring(at + inProcessPrefix.length()).split("\\s")[0]);
     }
-    return new Sample(inProcess, whole, Long.parseLong(time[time.length - 1]) >> 10);
+    // The last line: a failed or signalled process has a status line before it.
+    int n = time.length;
+    return new Sample(inProcess, whole, Double.parseDouble(time[n - 3]) + Double.parseDouble(time[n - 2]),
+        Long.parseLong(time[n - 1]) >> 10);
   }
 
   // ---- the table ----
@@ -434,8 +442,8 @@ public final class ColdBenchmark {
     System.out.println("| scenario | ceiling: curl x 8, whole process | SDK tool, cold: in-process / whole | "
         + "amlspark, cold: in-process / whole | amlspark cold vs SDK (in-process; >1: amlspark faster) | "
         + "amlspark whole - curl | amlspark warm | SDK tool warm | amlspark warm vs ceiling (>1: faster) | "
-        + "peak RSS amlspark cold (max) |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        + "CPU s cold: SDK / amlspark | peak RSS amlspark cold (max) |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Scenario s : SCENARIOS) {
       double curl = median(cells.get(s.label() + "|curl whole"));
       double sdkIn = median(cells.get(s.label() + "|sdk in"));
@@ -444,12 +452,15 @@ public final class ColdBenchmark {
       double warm = median(cells.get(s.label() + "|amlspark warm"));
       double rss = cells.get(s.label() + "|amlspark rss").stream().mapToDouble(Double::doubleValue).max().orElse(0);
       System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f / %.2f | %.2f / %.2f | %.2fx | %+.2f | %.2f | %.2f | %.2fx "
-          + "| %,.0f MiB |%n", s.label(), curl, sdkIn, median(cells.get(s.label() + "|sdk whole")), amlIn, amlWhole,
-          sdkIn / amlIn, amlWhole - curl, warm, median(cells.get(s.label() + "|sdk warm")), curl / warm, rss);
+          + "| %.1f / %.1f | %,.0f MiB |%n", s.label(), curl, sdkIn, median(cells.get(s.label() + "|sdk whole")), amlIn,
+          amlWhole, sdkIn / amlIn, amlWhole - curl, warm, median(cells.get(s.label() + "|sdk warm")), curl / warm,
+          median(cells.get(s.label() + "|sdk cpu")), median(cells.get(s.label() + "|amlspark cpu")), rss);
     }
     System.out.println("\nEvery cell's runs (min-max, then each run in order):");
-    cells.forEach((key, v) -> System.out.printf(Locale.ROOT, "  %s: %s (%s)%n", key.replace('|', ','),
-        spread(v), String.join(", ", v.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList())));
+    // curl has no in-process time: its NaN cells are left out.
+    cells.entrySet().stream().filter(c -> !c.getValue().get(0).isNaN()).forEach(c -> System.out.printf(Locale.ROOT, "  %s: %s (%s)%n",
+        c.getKey().replace("|", ", "), spread(c.getValue()),
+        String.join(", ", c.getValue().stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList())));
   }
 
   private static String spread(List<Double> v) {
@@ -468,7 +479,8 @@ public final class ColdBenchmark {
           + JfrProfile.EXTRA_SETTINGS;
       Sample sample = process(amlsparkCommand(s, destination), amlsparkEnv(s, jfr), null, Timed.PREFIX);
       System.out.printf(Locale.ROOT, "%n== %s, one cold `bin/amlspark download-datastore` under JFR: in-process %.2f s, "
-          + "whole process %.2f s, peak RSS %d MiB%n", s.label(), sample.inProcess(), sample.whole(), sample.rssMiB());
+          + "whole process %.2f s, CPU %.2f s, peak RSS %d MiB%n", s.label(), sample.inProcess(), sample.whole(),
+          sample.cpu(), sample.rssMiB());
       JfrProfile.print(recording, Path.of(destination), azurite.port(), System.out);
       cleanUp(s, destination);
     }
