@@ -1,12 +1,9 @@
 package io.github.amlspark.harness;
 
-import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobHttpHeaders;
-import com.azure.storage.blob.models.ParallelTransferOptions;
-import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import io.github.amlspark.AzureMLFiles;
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.TransferOptions;
@@ -21,9 +18,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
@@ -63,10 +57,10 @@ public final class Benchmark {
       BlobContainerClient small = service.createBlobContainer("small");
       BlobContainerClient large = service.createBlobContainer("large");
       if (doSmall) {
-        seedSmall(small);
+        Seed.smallBlobs(small, SMALL_FILES, SMALL_SIZE);
       }
       if (doLarge) {
-        seedLarge(large);
+        Seed.largeBlobs(large, LARGE_FILES, LARGE_SIZE);
       }
       Path config = new LocalWorkspace()
           .withKeyDatastore("small", azurite.accountUrl(), "small", Azurite.ACCOUNT_KEY)
@@ -241,8 +235,13 @@ public final class Benchmark {
     if (report.bytes() > 100L * 1024 * 1024) {
       deleteTree(out);
     }
-    new ProcessBuilder("sync").inheritIO().start().waitFor();
+    sync();
     return report;
+  }
+
+  /** Writes back what the page cache holds, so that the next run starts on a quiet disk. */
+  static void sync() throws IOException, InterruptedException {
+    new ProcessBuilder("sync").inheritIO().start().waitFor();
   }
 
   private static double seconds(TransferReport r) {
@@ -288,35 +287,6 @@ public final class Benchmark {
     System.out.println("  runs: " + values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
     values.sort(Comparator.naturalOrder());
     return values.get(values.size() / 2);
-  }
-
-  private static void seedSmall(BlobContainerClient container) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    List<Future<?>> futures = new ArrayList<>();
-    for (int i = 0; i < SMALL_FILES; i++) {
-      String name = String.format(Locale.ROOT, "f/%02d/file-%05d.bin", i % 50, i);
-      byte[] data = new byte[SMALL_SIZE];
-      new Random(i).nextBytes(data);
-      futures.add(pool.submit(() -> container.getBlobClient(name).upload(BinaryData.fromBytes(data), true)));
-    }
-    for (Future<?> f : futures) {
-      f.get();
-    }
-    pool.shutdown();
-  }
-
-  private static void seedLarge(BlobContainerClient container) throws Exception {
-    byte[] data = new byte[LARGE_SIZE];
-    for (int i = 0; i < LARGE_FILES; i++) {
-      new Random(1000 + i).nextBytes(data);
-      byte[] md5 = MessageDigest.getInstance("MD5").digest(data);
-      container.getBlobClient("big-" + i + ".bin").uploadWithResponse(
-          new BlobParallelUploadOptions(BinaryData.fromBytes(data))
-              .setHeaders(new BlobHttpHeaders().setContentMd5(md5))
-              // One Put Blob per file, as the peers in STACK.md were measured.
-              .setParallelTransferOptions(new ParallelTransferOptions()
-                  .setMaxSingleUploadSizeLong((long) LARGE_SIZE)), null, null);
-    }
   }
 
   /** @return the old generation's peak: what survived collections (summing pool peaks overstates it) */

@@ -1,0 +1,488 @@
+package io.github.amlspark.harness;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobContainerClientBuilder;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import io.github.amlspark.AzureMLFiles;
+import io.github.amlspark.TransferOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Issue 11's benchmark: amlspark run as users run it (a fresh {@code bin/amlspark} process per transfer,
+ * and later calls in a long-lived session) beside the emulator's ceiling (8 curl processes in parallel)
+ * and an 8-thread Azure SDK tool ({@link SdkTool}, a fresh JVM per run), on one in-memory Azurite, in one
+ * run. Each round runs every scenario once per contender, so that the shared machine's drift falls on all
+ * of them alike. Run it with {@code bin/benchmark cold [runs] [--quick] [--profile]} (docs/benchmark.md).
+ */
+public final class ColdBenchmark {
+  private static final int CURLS = 8;
+
+  /** The data set: small blobs, large blobs. */
+  private record Sizes(int smallFiles, int smallSize, int largeFiles, int largeSize) {
+  }
+
+  private static final Sizes FULL = new Sizes(2000, 16 * 1024, 2, 256 * 1024 * 1024);
+  private static final Sizes QUICK = new Sizes(200, 16 * 1024, 2, 32 * 1024 * 1024);
+
+  /**
+   * One row of the table.
+   *
+   * @param label the row's name
+   * @param large the large set (else the small one)
+   * @param md5 whole files checked against their Content-MD5 (amlspark's default); downloads only
+   * @param upload an upload of the local copy (else a download)
+   */
+  private record Scenario(String label, boolean large, boolean md5, boolean upload) {
+    String datastore() {
+      return upload ? "uploads" : large ? "large" : "small";
+    }
+  }
+
+  private static final List<Scenario> SCENARIOS = List.of(
+      new Scenario("download small", false, false, false),
+      new Scenario("download large", true, false, false),
+      new Scenario("download small, MD5 checked", false, true, false),
+      new Scenario("download large, MD5 checked", true, true, false),
+      new Scenario("upload small", false, false, true),
+      new Scenario("upload large", true, false, true));
+
+  /**
+   * One timed process: its in-process time (NaN when it has none), its whole wall time, the CPU time it
+   * and its children used (user + system: less sensitive than wall time to other work on the machine),
+   * its peak RSS.
+   */
+  private record Sample(double inProcess, double whole, double cpu, long rssMiB) {
+  }
+
+  private final Path repo = Path.of(System.getProperty("amlspark.repo", "."));
+  private final Path work;
+  private final Azurite azurite;
+  private final Map<String, BlobContainerClient> containers = new LinkedHashMap<>();
+  private final Map<String, String> containerUrls = new LinkedHashMap<>();
+  private final Path config;
+  private final Path smallSource;
+  private final Path largeSource;
+  private final Sizes sizes;
+  private int serial;
+
+  private ColdBenchmark(Path work, Azurite azurite, Sizes sizes) throws Exception {
+    this.work = work;
+    this.azurite = azurite;
+    this.sizes = sizes;
+    BlobServiceClient service = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
+        .buildClient();
+    LocalWorkspace workspace = new LocalWorkspace();
+    for (String name : List.of("small", "large", "uploads")) {
+      BlobContainerClient container = service.createBlobContainer(name);
+      containers.put(name, container);
+      String sas = container.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusDays(1),
+          new BlobContainerSasPermission().setReadPermission(true).setListPermission(true)
+              .setWritePermission(true).setCreatePermission(true)));
+      containerUrls.put(name, container.getBlobContainerUrl() + "?" + sas);
+      workspace.withKeyDatastore(name, azurite.accountUrl(), name, Azurite.ACCOUNT_KEY);
+    }
+    System.out.printf(Locale.ROOT, "seeding %d x %d KiB and %d x %d MiB blobs and local copies...%n",
+        sizes.smallFiles(), sizes.smallSize() >> 10, sizes.largeFiles(), sizes.largeSize() >> 20);
+    Seed.smallBlobs(containers.get("small"), sizes.smallFiles(), sizes.smallSize());
+    Seed.largeBlobs(containers.get("large"), sizes.largeFiles(), sizes.largeSize());
+    smallSource = work.resolve("source-small");
+    largeSource = work.resolve("source-large");
+    Seed.smallFiles(smallSource, sizes.smallFiles(), sizes.smallSize());
+    Seed.largeFiles(largeSource, sizes.largeFiles(), sizes.largeSize());
+    config = workspace.writeTo(work.resolve("config.json"));
+    for (String name : List.of("small", "large")) {
+      writeCurlDownloadChunks(name);
+    }
+    Benchmark.sync();
+  }
+
+  /**
+   * @param args optional: runs per cell (default 3, 1 with {@code --quick}); {@code --quick} for 200 small
+   *     files and 2 x 32 MiB; {@code --profile} for one profiled cold download of each set instead of the
+   *     table
+   * @throws Exception when the benchmark cannot run
+   */
+  public static void main(String[] args) throws Exception {
+    List<String> flags = List.of(args);
+    boolean quick = flags.contains("--quick");
+    int runs = flags.stream().filter(a -> a.matches("\\d+")).map(Integer::parseInt).findFirst()
+        .orElse(quick ? 1 : 3);
+    Path work = Files.createTempDirectory("amlspark-coldbench");
+    try (Azurite azurite = Azurite.start(Path.of(System.getProperty("azurite.home", "integration-tests")), 0)) {
+      ColdBenchmark bench = new ColdBenchmark(work, azurite, quick ? QUICK : FULL);
+      if (flags.contains("--profile")) {
+        bench.profile();
+      } else {
+        bench.table(runs);
+      }
+    } finally {
+      Benchmark.deleteTree(work);
+    }
+  }
+
+  private void table(int runs) throws Exception {
+    Map<String, List<Double>> cells = new LinkedHashMap<>();
+    List<String> contenders = List.of("curl", "sdk", "amlspark");
+    for (int round = 0; round < runs; round++) {
+      for (Scenario s : SCENARIOS) {
+        for (int c = 0; c < contenders.size(); c++) {
+          // Rotated per round, so that no contender always runs first after another's clean-up.
+          String who = contenders.get((c + round) % contenders.size());
+          Sample sample = switch (who) {
+            case "curl" -> curl(s);
+            case "sdk" -> sdkTool(s);
+            default -> amlspark(s);
+          };
+          System.out.printf(Locale.ROOT, "  round %d, %s, %s: in-process %.2f s, whole %.2f s, CPU %.2f s, peak RSS %d MiB%n",
+              round + 1, s.label(), who, sample.inProcess(), sample.whole(), sample.cpu(), sample.rssMiB());
+          add(cells, s, who + " in", sample.inProcess());
+          add(cells, s, who + " whole", sample.whole());
+          add(cells, s, who + " cpu", sample.cpu());
+          add(cells, s, who + " rss", sample.rssMiB());
+        }
+      }
+    }
+    warm(runs, cells);
+    print(runs, cells);
+  }
+
+  private static void add(Map<String, List<Double>> cells, Scenario s, String what, double value) {
+    cells.computeIfAbsent(s.label() + "|" + what, k -> new ArrayList<>()).add(value);
+  }
+
+  /**
+   * The warm rows: a long-lived local[*] session with the Java API, and the SDK tool's code in this JVM;
+   * one warm-up call of each per scenario, then the timed calls, interleaved.
+   */
+  private void warm(int runs, Map<String, List<Double>> cells) throws Exception {
+    System.out.println("warm: a long-lived local[*] session in this JVM...");
+    SparkSession spark = SparkSession.builder().master("local[*]").appName("amlspark-coldbench")
+        .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate();
+    try {
+      AzureMLFiles files = AzureMLFiles.builder().spark(spark).workspaceConfig(config.toString()).build();
+      Map<String, BlobContainerClient> sdk = new LinkedHashMap<>();
+      containerUrls.forEach((name, url) -> sdk.put(name, new BlobContainerClientBuilder().endpoint(url).buildClient()));
+      for (Scenario s : SCENARIOS) {
+        for (int i = -1; i < runs; i++) {
+          double aml = timed(s, out -> {
+            spark.conf().set("spark.azureml.checkMd5", String.valueOf(s.md5()));
+            if (s.upload()) {
+              files.uploadToDatastore(s.datastore(), source(s).toString(), out, TransferOptions.defaults());
+            } else {
+              files.downloadFromDatastore(s.datastore(), "", out, TransferOptions.defaults());
+            }
+          });
+          double tool = timed(s, out -> {
+            if (s.upload()) {
+              SdkTool.upload(sdk.get(s.datastore()), source(s), out);
+            } else {
+              SdkTool.download(sdk.get(s.datastore()), Path.of(out), s.md5());
+            }
+          });
+          if (i >= 0) {
+            System.out.printf(Locale.ROOT, "  warm %d, %s: amlspark %.2f s, sdk %.2f s%n", i + 1, s.label(), aml, tool);
+            add(cells, s, "amlspark warm", aml);
+            add(cells, s, "sdk warm", tool);
+          }
+        }
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+
+  interface Transfer {
+    void run(String destination) throws Exception;
+  }
+
+  /** Times one in-JVM transfer into a fresh destination, cleaned up and synced after the timing. */
+  private double timed(Scenario s, Transfer transfer) throws Exception {
+    String destination = freshDestination(s);
+    long start = System.nanoTime();
+    transfer.run(destination);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    cleanUp(s, destination);
+    return seconds;
+  }
+
+  private String freshDestination(Scenario s) {
+    String name = "r" + serial++;
+    return s.upload() ? name : work.resolve("out").resolve(name).toString();
+  }
+
+  /**
+   * Checks that the run moved every file (so that no contender is timed on a partial job); then large
+   * outputs are deleted (outside the timing) and large uploads removed from the in-memory emulator;
+   * thousands of small files stay until the end, since deleting them keeps the file system busy long
+   * after a sync. Then a sync, so that the next run starts on a quiet disk.
+   */
+  private void cleanUp(Scenario s, String destination) throws Exception {
+    int expected = s.large() ? sizes.largeFiles() : sizes.smallFiles();
+    BlobContainerClient uploads = containers.get("uploads");
+    List<String> uploaded = s.upload()
+        ? uploads.listBlobs(new ListBlobsOptions().setPrefix(destination + "/"), null).stream().map(BlobItem::getName)
+            .toList()
+        : List.of();
+    long moved;
+    if (s.upload()) {
+      moved = uploaded.size();
+    } else {
+      try (Stream<Path> files = Files.walk(Path.of(destination))) {
+        moved = files.filter(Files::isRegularFile).count();
+      }
+    }
+    if (moved != expected) {
+      throw new IOException(s.label() + " moved " + moved + " files, not " + expected + " (into " + destination + ")");
+    }
+    if (s.large()) {
+      if (s.upload()) {
+        uploaded.forEach(name -> uploads.getBlobClient(name).delete());
+      } else {
+        Benchmark.deleteTree(Path.of(destination));
+      }
+    }
+    Benchmark.sync();
+  }
+
+  private Path source(Scenario s) {
+    return s.large() ? largeSource : smallSource;
+  }
+
+  // ---- the cold contenders: one fresh process each ----
+
+  /** The ceiling: 8 curl processes in parallel, each over its share of the blobs on one connection. */
+  private Sample curl(Scenario s) throws Exception {
+    String destination = freshDestination(s);
+    Path list;
+    String script;
+    if (s.upload()) {
+      list = writeCurlUploadChunks(source(s), destination);
+      script = "exec curl -sSf -o /dev/null -H 'x-ms-blob-type: BlockBlob' --config \"$1.curl\"";
+    } else {
+      list = work.resolve("curl-" + s.datastore()).resolve("chunks");
+      script = "curl -sSf --create-dirs --output-dir \"$0\" --config \"$1.curl\""
+          + (s.md5() ? " && cd \"$0\" && md5sum -c --quiet --status \"$1.md5\"" : "");
+    }
+    List<String> command = List.of("xargs", "-P", String.valueOf(CURLS), "-I{}", "sh", "-c", script,
+        destination, "{}");
+    Sample sample = process(command, Map.of(), list, null);
+    cleanUp(s, destination);
+    return sample;
+  }
+
+  /** Each small blob's curl config line goes to one of 8 chunks in turn; large blobs one per chunk. */
+  private void writeCurlDownloadChunks(String name) throws IOException {
+    Path dir = Files.createDirectories(work.resolve("curl-" + name));
+    String url = containerUrls.get(name);
+    String base = url.substring(0, url.indexOf('?'));
+    String sas = url.substring(url.indexOf('?'));
+    List<StringBuilder> configs = new ArrayList<>();
+    List<StringBuilder> md5s = new ArrayList<>();
+    int i = 0;
+    for (BlobItem b : containers.get(name).listBlobs()) {
+      if (configs.size() < CURLS) {
+        configs.add(new StringBuilder());
+        md5s.add(new StringBuilder());
+      }
+      configs.get(i % CURLS).append("url = \"").append(base).append('/').append(b.getName()).append(sas)
+          .append("\"\noutput = \"").append(b.getName()).append("\"\n");
+      md5s.get(i % CURLS).append(HexFormat.of().formatHex(b.getProperties().getContentMd5())).append("  ")
+          .append(b.getName()).append('\n');
+      i++;
+    }
+    writeChunks(dir, configs, md5s);
+  }
+
+  private Path writeCurlUploadChunks(Path source, String remotePath) throws IOException {
+    Path dir = Files.createDirectories(work.resolve("curl-up-" + remotePath));
+    String url = containerUrls.get("uploads");
+    String base = url.substring(0, url.indexOf('?'));
+    String sas = url.substring(url.indexOf('?'));
+    List<StringBuilder> configs = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(source)) {
+      int i = 0;
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        if (configs.size() < CURLS) {
+          configs.add(new StringBuilder());
+        }
+        configs.get(i++ % CURLS).append("upload-file = \"").append(f).append("\"\nurl = \"").append(base)
+            .append('/').append(remotePath).append('/').append(source.relativize(f)).append(sas).append("\"\n");
+      }
+    }
+    return writeChunks(dir, configs, List.of());
+  }
+
+  /** @return the file listing the chunks' base paths, one a line (xargs' input) */
+  private static Path writeChunks(Path dir, List<StringBuilder> configs, List<StringBuilder> md5s)
+      throws IOException {
+    StringBuilder list = new StringBuilder();
+    for (int c = 0; c < configs.size(); c++) {
+      Path chunk = dir.resolve("c" + c);
+      Files.writeString(Path.of(chunk + ".curl"), configs.get(c));
+      if (!md5s.isEmpty()) {
+        Files.writeString(Path.of(chunk + ".md5"), md5s.get(c));
+      }
+      list.append(chunk).append('\n');
+    }
+    return Files.writeString(dir.resolve("chunks"), list);
+  }
+
+  /** The Azure SDK tool as its own JVM, launched as bin/amlspark is (bin/harness: same flags and classpath). */
+  private Sample sdkTool(Scenario s) throws Exception {
+    String destination = freshDestination(s);
+    List<String> command = new ArrayList<>(List.of(repo.resolve("bin/harness").toString(),
+        SdkTool.class.getName()));
+    if (s.upload()) {
+      command.addAll(List.of("upload", source(s).toString(), destination));
+    } else {
+      command.addAll(List.of(s.md5() ? "download-md5" : "download", destination));
+    }
+    Sample sample = process(command, Map.of(SdkTool.CONTAINER_URL_ENV, containerUrls.get(s.datastore())), null,
+        "sdk.seconds=");
+    cleanUp(s, destination);
+    return sample;
+  }
+
+  /** The command line as users run it: bin/amlspark's launcher and flags, with {@link Timed} as main class. */
+  private Sample amlspark(Scenario s) throws Exception {
+    String destination = freshDestination(s);
+    Sample sample = process(amlsparkCommand(s, destination), amlsparkEnv(s, ""), null, Timed.PREFIX);
+    cleanUp(s, destination);
+    return sample;
+  }
+
+  private List<String> amlsparkCommand(Scenario s, String destination) {
+    List<String> command = new ArrayList<>(List.of(repo.resolve("bin/harness").toString(), Timed.class.getName()));
+    if (s.upload()) {
+      command.addAll(List.of("upload", "--datastore", s.datastore(), "--source", source(s).toString(),
+          "--remote-path", destination));
+    } else {
+      command.addAll(List.of("download-datastore", "--datastore", s.datastore(), "--output", destination));
+    }
+    command.addAll(List.of("--workspace-config", config.toString(), "--no-progress"));
+    return command;
+  }
+
+  /** checkMd5 is on by default; the unchecked rows turn it off as a user would, a spark.* system property. */
+  private static Map<String, String> amlsparkEnv(Scenario s, String extraJavaOpts) {
+    String opts = (s.upload() || s.md5() ? "" : "-Dspark.azureml.checkMd5=false ") + extraJavaOpts;
+    return Map.of("JAVA_OPTS", opts.trim());
+  }
+
+  /**
+   * Runs one process under /usr/bin/time (for its peak RSS), timing it from start to exit.
+   *
+   * @param stdin a file for its standard input, or null
+   * @param inProcessPrefix the prefix of the output line holding its own time in seconds, or null
+   */
+  private Sample process(List<String> command, Map<String, String> env, Path stdin, String inProcessPrefix)
+      throws Exception {
+    Path timeFile = work.resolve("time.txt");
+    Path log = work.resolve("process.log");
+    List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-o", timeFile.toString(), "-f", "%e %U %S %M"));
+    timed.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(timed).redirectErrorStream(true).redirectOutput(log.toFile());
+    if (stdin != null) {
+      builder.redirectInput(stdin.toFile());
+    }
+    // Nothing of this JVM's own JAVA_OPTS reaches the contenders.
+    builder.environment().remove("JAVA_OPTS");
+    builder.environment().putAll(env);
+    long start = System.nanoTime();
+    int code = builder.start().waitFor();
+    double whole = (System.nanoTime() - start) / 1e9;
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    if (code != 0) {
+      throw new IOException("`" + String.join(" ", command.subList(0, Math.min(2, command.size())))
+          + "` exited with code " + code + ":\n" + output);
+    }
+    String[] time = Files.readString(timeFile).trim().split("\\s+");
+    double inProcess = Double.NaN;
+    if (inProcessPrefix != null) {
+      int at = output.lastIndexOf(inProcessPrefix);
+      if (at < 0) {
+        throw new IOException("no " + inProcessPrefix + " line in the output of " + command.get(1) + ":\n" + output);
+      }
+      inProcess = Double.parseDouble(output.substring(at + inProcessPrefix.length()).split("\\s")[0]);
+    }
+    // The last line: a failed or signalled process has a status line before it.
+    int n = time.length;
+    return new Sample(inProcess, whole, Double.parseDouble(time[n - 3]) + Double.parseDouble(time[n - 2]),
+        Long.parseLong(time[n - 1]) >> 10);
+  }
+
+  // ---- the table ----
+
+  private static double median(List<Double> v) {
+    List<Double> sorted = v.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private void print(int runs, Map<String, List<Double>> cells) {
+    System.out.printf(Locale.ROOT, "%n%d x %d KiB, %d x %d MiB; median of %d run(s); seconds%n%n", sizes.smallFiles(),
+        sizes.smallSize() >> 10, sizes.largeFiles(), sizes.largeSize() >> 20, runs);
+    System.out.println("| scenario | ceiling: curl x 8, whole process | SDK tool, cold: in-process / whole | "
+        + "amlspark, cold: in-process / whole | amlspark cold vs SDK (in-process; >1: amlspark faster) | "
+        + "amlspark whole - curl | amlspark warm | SDK tool warm | amlspark warm vs ceiling (>1: faster) | "
+        + "CPU s cold: SDK / amlspark | peak RSS amlspark cold (max) |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (Scenario s : SCENARIOS) {
+      double curl = median(cells.get(s.label() + "|curl whole"));
+      double sdkIn = median(cells.get(s.label() + "|sdk in"));
+      double amlIn = median(cells.get(s.label() + "|amlspark in"));
+      double amlWhole = median(cells.get(s.label() + "|amlspark whole"));
+      double warm = median(cells.get(s.label() + "|amlspark warm"));
+      double rss = cells.get(s.label() + "|amlspark rss").stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f / %.2f | %.2f / %.2f | %.2fx | %+.2f | %.2f | %.2f | %.2fx "
+          + "| %.1f / %.1f | %,.0f MiB |%n", s.label(), curl, sdkIn, median(cells.get(s.label() + "|sdk whole")), amlIn,
+          amlWhole, sdkIn / amlIn, amlWhole - curl, warm, median(cells.get(s.label() + "|sdk warm")), curl / warm,
+          median(cells.get(s.label() + "|sdk cpu")), median(cells.get(s.label() + "|amlspark cpu")), rss);
+    }
+    System.out.println("\nEvery cell's runs (min-max, then each run in order):");
+    // curl has no in-process time: its NaN cells are left out.
+    cells.entrySet().stream().filter(c -> !c.getValue().get(0).isNaN()).forEach(c -> System.out.printf(Locale.ROOT, "  %s: %s (%s)%n",
+        c.getKey().replace("|", ", "), spread(c.getValue()),
+        String.join(", ", c.getValue().stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList())));
+  }
+
+  private static String spread(List<Double> v) {
+    return String.format(Locale.ROOT, "%.2f-%.2f", v.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+        v.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+  }
+
+  // ---- --profile ----
+
+  /** One cold amlspark download of each set under JFR, and where its time went. */
+  private void profile() throws Exception {
+    for (Scenario s : List.of(SCENARIOS.get(3), SCENARIOS.get(2))) {
+      String destination = freshDestination(s);
+      Path recording = work.resolve("profile-" + s.datastore() + ".jfr");
+      String jfr = "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,"
+          + JfrProfile.EXTRA_SETTINGS;
+      Sample sample = process(amlsparkCommand(s, destination), amlsparkEnv(s, jfr), null, Timed.PREFIX);
+      System.out.printf(Locale.ROOT, "%n== %s, one cold `bin/amlspark download-datastore` under JFR: in-process %.2f s, "
+          + "whole process %.2f s, CPU %.2f s, peak RSS %d MiB%n", s.label(), sample.inProcess(), sample.whole(),
+          sample.cpu(), sample.rssMiB());
+      JfrProfile.print(recording, Path.of(destination), azurite.port(), System.out);
+      cleanUp(s, destination);
+    }
+  }
+}
