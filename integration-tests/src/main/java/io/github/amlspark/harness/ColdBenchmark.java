@@ -264,7 +264,9 @@ public final class ColdBenchmark {
     // Uploaded blobs are deleted after every run (the emulator's in-memory store slows as it fills);
     // small downloaded files stay until the end (deleting thousands keeps the file system busy).
     if (s.upload()) {
-      uploaded.parallelStream().forEach(name -> uploads.getBlobClient(name).delete());
+      // One by one: a parallel stream's common pool (one thread on 2 cores) also completes the HTTP client's
+      // responses here, and deletes blocked on it never finished.
+      uploaded.forEach(name -> uploads.getBlobClient(name).delete());
     } else if (s.large()) {
       Benchmark.deleteTree(Path.of(destination));
     }
