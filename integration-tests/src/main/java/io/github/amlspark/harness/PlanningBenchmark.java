@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,10 +78,26 @@ public final class PlanningBenchmark {
       measure(args[1], args[2], args[3], args[4], Long.parseLong(args[5]));
       return;
     }
-    int blobs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    int million = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+    List<String> numbers = Arrays.stream(args).filter(a -> a.matches("\\d+")).toList();
+    int blobs = numbers.size() > 0 ? Integer.parseInt(numbers.get(0)) : 100_000;
+    int million = numbers.size() > 1 ? Integer.parseInt(numbers.get(1)) : 1_000_000;
+    // --generated: the generated pages only (seeding Azurite with 100,000 blobs takes minutes).
+    boolean withAzurite = !Arrays.asList(args).contains("--generated");
     Path work = Files.createTempDirectory("amlspark-planning");
     List<String> rows = new ArrayList<>();
+    if (withAzurite) {
+      azuriteRows(blobs, work, rows);
+    }
+    generatedRows(blobs, million, work, rows);
+    System.out.println();
+    System.out.println("| listing served by | contender | blobs | first run (s) | second run (s) | heap kept "
+        + "after GC (MiB) | peak heap in use (MiB) | GC time (s) |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+    rows.forEach(System.out::println);
+    Benchmark.deleteTree(work);
+  }
+
+  private static void azuriteRows(int blobs, Path work, List<String> rows) throws Exception {
     try (Azurite azurite = Azurite.start(Path.of(System.getProperty("azurite.home", "integration-tests")), 0)) {
       BlobContainerClient container = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
           .buildClient().createBlobContainer(CONTAINER);
@@ -96,6 +113,9 @@ public final class PlanningBenchmark {
         rows.add(child("Azurite", c, config, azurite.accountUrl(), sas, blobs));
       }
     }
+  }
+
+  private static void generatedRows(int blobs, int million, Path work, List<String> rows) throws Exception {
     for (int n : new int[] {blobs, million}) {
       try (GeneratedListing listing = GeneratedListing.start(n)) {
         Path config = new LocalWorkspace().withKeyDatastore("scale", listing.accountUrl(), CONTAINER,
@@ -105,12 +125,6 @@ public final class PlanningBenchmark {
         }
       }
     }
-    System.out.println();
-    System.out.println("| listing served by | contender | blobs | first run (s) | second run (s) | heap kept "
-        + "after GC (MiB) | peak heap in use (MiB) | GC time (s) |");
-    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
-    rows.forEach(System.out::println);
-    Benchmark.deleteTree(work);
   }
 
   /** Seeds {@code blobs} empty blobs in folders of 1,000, each folder with a hdi_isfolder marker. */
