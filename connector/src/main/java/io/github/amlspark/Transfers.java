@@ -21,6 +21,7 @@ import io.github.amlspark.spark.write.UploadJob;
 import io.github.amlspark.storage.SasIssuer;
 import io.github.amlspark.transfer.DownloadEngine;
 import io.github.amlspark.transfer.FolderListing;
+import io.github.amlspark.transfer.HadoopConfSource;
 import io.github.amlspark.transfer.OutputFolder;
 import io.github.amlspark.transfer.SourceFiles;
 import io.github.amlspark.transfer.UploadItem;
@@ -145,19 +146,16 @@ final class Transfers {
 
   /** @return the session's conf entries; without a session, the JVM's {@code spark.*} system properties */
   private Map<String, String> sparkConf() {
-    if (spark != null) {
-      return JavaConverters.mapAsJavaMap(spark.conf().getAll());
-    }
-    Map<String, String> conf = new LinkedHashMap<>();
-    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("spark."))
-        .forEach(k -> conf.put(k, System.getProperty(k)));
-    return conf;
+    return spark != null ? JavaConverters.mapAsJavaMap(spark.conf().getAll()) : OptionLookup.systemSparkConf();
   }
 
-  /** Whether the tasks run in this JVM's threads rather than as a Spark job. */
+  /**
+   * Whether the tasks run in this JVM's threads rather than as a Spark job. The setting is checked with
+   * or without a session, so that a bad value is an error either way.
+   */
   private boolean inThisJvm(Map<String, String> sparkConf) {
-    return spark == null
-        || spark.sparkContext().isLocal() && TransferEngine.parse(sparkConf) == TransferEngine.AUTO;
+    TransferEngine engine = TransferEngine.parse(sparkConf);
+    return spark == null || spark.sparkContext().isLocal() && engine == TransferEngine.AUTO;
   }
 
   /** @return the tasks a local session runs at once; without one, this machine's cores */
@@ -183,7 +181,7 @@ final class Transfers {
   }
 
   /** The Hadoop configuration, built when a task first needs it: local source files need none. */
-  private final class LazyHadoopConf implements SourceFiles.HadoopConfiguration {
+  private final class LazyHadoopConf implements HadoopConfSource {
     private static final long serialVersionUID = 1L;
     private transient Configuration conf;
 

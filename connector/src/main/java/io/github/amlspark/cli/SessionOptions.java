@@ -1,7 +1,8 @@
 package io.github.amlspark.cli;
 
 import io.github.amlspark.AzureMLFiles;
-import io.github.amlspark.config.AmlOptions;
+import io.github.amlspark.config.OptionLookup;
+import io.github.amlspark.config.TransferEngine;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
@@ -23,8 +24,7 @@ final class SessionOptions {
    */
   SparkSession sessionIfNeeded() {
     String chosen = master != null ? master : System.getProperty("spark.master", "local[*]");
-    boolean sparkJob = "spark".equalsIgnoreCase(System.getProperty(
-        AmlOptions.SPARK_CONF_PREFIX + AmlOptions.TRANSFER_ENGINE, "auto").trim());
+    boolean sparkJob = TransferEngine.parse(OptionLookup.systemSparkConf()) == TransferEngine.SPARK;
     return chosen.startsWith("local") && !sparkJob ? null : session();
   }
 

@@ -39,6 +39,17 @@ public final class OptionLookup {
   }
 
   /**
+   * @return the JVM's {@code spark.*} system properties: the Spark conf entries a process without a
+   *     session has, as a session would take them from the same properties
+   */
+  public static Map<String, String> systemSparkConf() {
+    Map<String, String> conf = new HashMap<>();
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("spark."))
+        .forEach(k -> conf.put(k, System.getProperty(k)));
+    return conf;
+  }
+
+  /**
    * @param key an {@link AmlOptions} key
    * @return the non-blank value, from the options first and the Spark conf second
    */

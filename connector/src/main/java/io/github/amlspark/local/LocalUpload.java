@@ -30,9 +30,7 @@ public final class LocalUpload {
    */
   public static List<FileTransfer> run(ContainerAccess access, List<UploadItem> items, OverwriteMode mode,
       boolean validate, UploadSettings settings, SourceFiles files, int threads, TransferListener listener) {
-    List<List<UploadItem>> groups = PartitionPlanner.pack(items, UploadItem::length, settings.maxPartitionBytes(),
-        settings.openCostInBytes(), threads);
-    return LocalTasks.run(groups, threads, group -> new FileUploads(
+    return LocalTasks.run(PartitionPlanner.packUploads(items, settings, threads), threads, group -> new FileUploads(
         new AzureBlobWriter(access, settings.retry().idleTimeout()), mode, validate, settings.concurrency(),
         settings.retry(), listener).uploadAll(group, files, () -> { }));
   }

@@ -1,6 +1,8 @@
 package io.github.amlspark.planning;
 
+import io.github.amlspark.config.UploadSettings;
 import io.github.amlspark.transfer.BlobEntry;
+import io.github.amlspark.transfer.UploadItem;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +28,17 @@ public final class PartitionPlanner {
   public static List<List<BlobEntry>> pack(List<BlobEntry> files, long maxPartitionBytes, long openCost,
       int parallelism) {
     return pack(files, BlobEntry::length, maxPartitionBytes, openCost, parallelism);
+  }
+
+  /**
+   * @param items an upload's listed files
+   * @param settings its packing
+   * @param parallelism how many tasks can run at once
+   * @return the files of each upload task; no task is empty
+   */
+  public static List<List<UploadItem>> packUploads(List<UploadItem> items, UploadSettings settings,
+      int parallelism) {
+    return pack(items, UploadItem::length, settings.maxPartitionBytes(), settings.openCostInBytes(), parallelism);
   }
 
   /**

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import io.github.amlspark.transfer.SourceFiles;
+import io.github.amlspark.transfer.HadoopConfSource;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -40,9 +40,18 @@ public final class HadoopConf implements Serializable {
    *     tasks read their source files with
    * @return that configuration, broadcast once, as each task reaches it
    */
-  public static SourceFiles.HadoopConfiguration broadcast(SparkSession spark) {
-    Broadcast<HadoopConf> conf = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .broadcast(new HadoopConf(spark.sessionState().newHadoopConf()));
-    return () -> conf.value().get();
+  public static HadoopConfSource broadcast(SparkSession spark) {
+    return broadcast(spark, spark.sessionState().newHadoopConf());
+  }
+
+  /**
+   * @param spark the session whose executors receive it
+   * @param conf a Hadoop configuration the driver built
+   * @return that configuration, broadcast once, as each task reaches it
+   */
+  public static HadoopConfSource broadcast(SparkSession spark, Configuration conf) {
+    Broadcast<HadoopConf> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .broadcast(new HadoopConf(conf));
+    return () -> broadcast.value().get();
   }
 }

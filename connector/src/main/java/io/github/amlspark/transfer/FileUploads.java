@@ -116,20 +116,6 @@ public final class FileUploads {
     return results;
   }
 
-  /** Waits until every upload submitted so far has finished; their outcomes stay for {@link #results()}. */
-  public void awaitAll() {
-    for (Future<FileTransfer> f : pending) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-        // results() reports it
-      }
-    }
-  }
-
   /** Cancels what has not finished; its staged blocks never become blobs. */
   public void cancel() {
     pending.forEach(f -> f.cancel(true));

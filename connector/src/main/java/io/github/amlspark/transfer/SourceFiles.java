@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import org.apache.hadoop.conf.Configuration;
 
 /**
  * The files an upload reads, opened where its task runs: a local path through java.nio, any other URI
@@ -18,16 +17,10 @@ import org.apache.hadoop.conf.Configuration;
 public final class SourceFiles implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Where a task gets the session's Hadoop configuration: a Spark broadcast, or the driver's own. */
-  public interface HadoopConfiguration extends Serializable {
-    /** @return the configuration */
-    Configuration get();
-  }
-
-  private final HadoopConfiguration hadoopConf;
+  private final HadoopConfSource hadoopConf;
 
   /** @param hadoopConf the session's Hadoop configuration, as tasks reach it */
-  public SourceFiles(HadoopConfiguration hadoopConf) {
+  public SourceFiles(HadoopConfSource hadoopConf) {
     this.hadoopConf = hadoopConf;
   }
 

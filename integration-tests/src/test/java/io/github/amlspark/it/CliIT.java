@@ -136,6 +136,13 @@ class CliIT {
       assertEquals(1, written.size(), "one Spark application: " + written);
       assertTrue(Files.readString(written.get(0)).contains("SparkListenerJobStart"), "it ran a job");
     }
+
+    // Checked without a session too: a misspelt engine is an error, not a silent default.
+    CliProcess.Result bad = CliProcess.run(dir, Map.of(), List.of("-Dspark.azureml.transferEngine=threads"),
+        "download-datastore", "--datastore", "ds", "--prefix", "data/", "--output", dir.resolve("bad").toString(),
+        "--workspace-config", config.toString(), "--no-progress");
+    assertEquals(1, bad.exit(), bad.out() + bad.err());
+    assertTrue(bad.err().contains("'spark.azureml.transferEngine' must be auto or spark, not 'threads'."), bad.err());
   }
 
   @Test

@@ -2,11 +2,10 @@ package io.github.amlspark.spark.read;
 
 import io.github.amlspark.progress.TaskProgress;
 import io.github.amlspark.config.TransferSettings;
-import io.github.amlspark.spark.HadoopConf;
+import io.github.amlspark.transfer.HadoopConfSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -19,14 +18,14 @@ final class AzureMLReaderFactory implements PartitionReaderFactory {
 
   private final StructType readSchema;
   private final TransferSettings settings;
-  private final Broadcast<HadoopConf> hadoopConf;
+  private final HadoopConfSource hadoopConf;
   private final TaskProgress progress;
 
   /**
    * @param hadoopConf the driver's Hadoop configuration, for downloads into Hadoop folders; null for plain
    *     reads and local output folders
    */
-  AzureMLReaderFactory(StructType readSchema, TransferSettings settings, Broadcast<HadoopConf> hadoopConf,
+  AzureMLReaderFactory(StructType readSchema, TransferSettings settings, HadoopConfSource hadoopConf,
       TaskProgress progress) {
     this.readSchema = readSchema;
     this.settings = settings;
@@ -41,7 +40,7 @@ final class AzureMLReaderFactory implements PartitionReaderFactory {
       return new ContentPartitionReader(p, readSchema, settings, progress.newListener());
     }
     try {
-      Configuration conf = hadoopConf == null ? null : hadoopConf.value().get();
+      Configuration conf = hadoopConf == null ? null : hadoopConf.get();
       return new DownloadPartitionReader(p, readSchema, settings, conf, progress.newListener());
     } catch (IOException e) {
       throw new UncheckedIOException("Output folder " + settings.outputFolder() + " cannot be reached: "

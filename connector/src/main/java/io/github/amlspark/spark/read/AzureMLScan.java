@@ -8,13 +8,12 @@ import io.github.amlspark.planning.ReadPlan;
 import io.github.amlspark.planning.ReadPlanner;
 import io.github.amlspark.spark.HadoopConf;
 import io.github.amlspark.transfer.ContentReader;
+import io.github.amlspark.transfer.HadoopConfSource;
 import io.github.amlspark.transfer.OutputFolder;
 import io.github.amlspark.workspace.WorkspaceLocator;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import io.github.amlspark.spark.TransferMetrics;
 import org.apache.spark.sql.connector.metric.CustomMetric;
@@ -101,8 +100,7 @@ public final class AzureMLScan implements Scan, Batch {
   public PartitionReaderFactory createReaderFactory() {
     // Only a Hadoop output folder needs the session's Hadoop configuration on the executors: building and
     // broadcasting it took up to 0.9 s of a fresh JVM's first download in a profile.
-    Broadcast<HadoopConf> conf = request.isDownload() && !localOutput()
-        ? JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new HadoopConf(hadoopConf()))
+    HadoopConfSource conf = request.isDownload() && !localOutput() ? HadoopConf.broadcast(spark, hadoopConf())
         : null;
     return new AzureMLReaderFactory(readSchema, request.transfer(), conf, progress());
   }

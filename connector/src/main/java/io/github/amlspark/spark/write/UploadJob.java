@@ -48,8 +48,8 @@ public final class UploadJob {
    */
   public List<FileTransfer> run(ContainerAccess access, List<UploadItem> items, OverwriteMode mode,
       boolean validate, UploadSettings settings) {
-    List<List<UploadItem>> groups = PartitionPlanner.pack(items, UploadItem::length,
-        settings.maxPartitionBytes(), settings.openCostInBytes(), spark.sparkContext().defaultParallelism());
+    List<List<UploadItem>> groups = PartitionPlanner.packUploads(items, settings,
+        spark.sparkContext().defaultParallelism());
     return JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(groups, Math.max(1, groups.size()))
         .flatMap(new UploadTask(access, mode, validate, settings.concurrency(), settings.retry(),
