@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,7 +20,9 @@ import java.util.Set;
  * If-Match, so versions never mix, and a response is used only when it holds exactly the bytes asked for:
  * a 206 whose Content-Range is the range asked, or a 200 when the range asked was the whole blob (a proxy
  * or cache that ignores the range would otherwise hand every part of a large blob the bytes from offset 0).
- * A body is given up when it stays silent for the idle timeout.
+ * A body is given up when it stays silent for the idle timeout. Ranges read into a buffer (small blobs and
+ * the parts of validated downloads) share the asynchronous client's connection pool; long streamed ranges
+ * go over the JDK's blocking connections ({@link BlobHttp#openLong}).
  */
 public final class AzureRangeSource implements RangeSource {
   private static final Set<Integer> OK = Set.of(200, 206);
@@ -48,12 +52,15 @@ public final class AzureRangeSource implements RangeSource {
         : null;
   }
 
+  /** Streams over a blocking connection: for a long range its set-up is nothing and its reads are cheaper. */
   @Override
   public void stream(BlobEntry blob, long offset, long length, Sink sink) throws IOException {
     byte[] piece = new byte[STREAM_PIECE];
     long done = 0;
-    try (InputStream body = new IdleTimeoutStream(get(blob, offset, length, false).body(), idleTimeout,
-        blob.path())) {
+    try (BlobHttp.LongResponse response = BlobHttp.openLong(BlobHttp.uri(access, blob.name(), ""),
+        headers(blob, offset, length, false), idleTimeout, OK, blob.path())) {
+      checkRange(response.status(), response.header("Content-Range"), blob, offset, length);
+      InputStream body = new IdleTimeoutStream(response.body(), idleTimeout, blob.path(), false);
       for (int n; done < length && (n = body.read(piece, 0, (int) Math.min(piece.length, length - done))) > 0; ) {
         sink.write(piece, n, offset + done);
         done += n;
@@ -61,31 +68,48 @@ public final class AzureRangeSource implements RangeSource {
       if (done < length) {
         throw cutShort(done, length, offset, blob);
       }
+      response.ended();
     }
   }
 
   /** Sends the GET; returns a response that holds exactly the range asked for. */
   private HttpResponse<InputStream> get(BlobEntry blob, long offset, long length, boolean wantRangeMd5)
       throws IOException {
-    String range = "bytes=" + offset + "-" + (offset + length - 1);
-    HttpRequest.Builder request = BlobHttp.request(access, blob.name(), idleTimeout).header("x-ms-range", range);
-    if (wantRangeMd5) {
-      request.header("x-ms-range-get-content-md5", "true");
-    }
-    if (blob.etag() != null) {
-      request.header("If-Match", blob.etag());
-    }
+    HttpRequest.Builder request = BlobHttp.request(access, blob.name(), idleTimeout);
+    headers(blob, offset, length, wantRangeMd5).forEach(request::header);
     HttpResponse<InputStream> response = BlobHttp.send(request.build(), HttpResponse.BodyHandlers.ofInputStream(),
         OK, blob.path());
-    String problem = rangeProblem(response.statusCode(), response.headers().firstValue("Content-Range").orElse(null),
-        blob, offset, length);
-    if (problem != null) {
+    try {
+      checkRange(response.statusCode(), response.headers().firstValue("Content-Range").orElse(null), blob, offset,
+          length);
+    } catch (IOException e) {
       response.body().close();
-      throw new IOException("The GET of " + range.substring(6) + " of " + blob.path() + " was answered with "
-          + problem + ": a proxy or cache between here and the storage service does not honour ranges; the "
-          + "bytes were not used. Fix or bypass that proxy and run the transfer again.");
+      throw e;
     }
     return response;
+  }
+
+  /** @return the range, pinned to the listed ETag, with the range's MD5 asked for if wanted */
+  private static Map<String, String> headers(BlobEntry blob, long offset, long length, boolean wantRangeMd5) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("x-ms-range", "bytes=" + offset + "-" + (offset + length - 1));
+    if (wantRangeMd5) {
+      headers.put("x-ms-range-get-content-md5", "true");
+    }
+    if (blob.etag() != null) {
+      headers.put("If-Match", blob.etag());
+    }
+    return headers;
+  }
+
+  private static void checkRange(int status, String contentRange, BlobEntry blob, long offset, long length)
+      throws IOException {
+    String problem = rangeProblem(status, contentRange, blob, offset, length);
+    if (problem != null) {
+      throw new IOException("The GET of " + offset + "-" + (offset + length - 1) + " of " + blob.path()
+          + " was answered with " + problem + ": a proxy or cache between here and the storage service does not "
+          + "honour ranges; the bytes were not used. Fix or bypass that proxy and run the transfer again.");
+    }
   }
 
   /** @return what is wrong with the response for the range asked, or null when it is that range */

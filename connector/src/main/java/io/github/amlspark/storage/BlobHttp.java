@@ -6,6 +6,8 @@ import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.transfer.RequestRefusedException;
 import io.github.amlspark.transfer.TransientFailure;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,22 +16,26 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Single tries of the Blob service calls of the data path, sent with the JDK's HTTP client. The SDK's own
  * calls cost about a fifth more client time per small blob, which is the client's share of the small-file
- * rate (docs/benchmark.md). Retrying is not done here but by the transfer engine's
+ * rate (docs/benchmark.md). Long ranged GETs go through {@link #openLong} instead, the JDK's blocking
+ * {@link HttpURLConnection}, which reads a body at about twice the asynchronous client's rate per core
+ * (docs/benchmark.md, "Long ranges over a blocking connection"). Retrying is not done here but by the transfer engine's
  * {@link io.github.amlspark.transfer.RetryPolicy}: a try ends in an accepted response, a
  * {@link TransientFailure} (408, 429, 5xx, a connection or timeout failure) or a
  * {@link RequestRefusedException} (any other status). URLs carry the SAS, so no URL is ever put in a
  * message.
  */
 final class BlobHttp {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(30))
+      .connectTimeout(CONNECT_TIMEOUT)
       .build();
   private static final String SERVICE_VERSION = BlobServiceVersion.getLatest().getVersion();
 
@@ -54,12 +60,15 @@ final class BlobHttp {
    * @return a request to the blob with those parameters, SAS included, with the service version set
    */
   static HttpRequest.Builder request(ContainerAccess access, String blobName, String query, Duration timeout) {
+    return HttpRequest.newBuilder(uri(access, blobName, query)).timeout(timeout)
+        .header("x-ms-version", SERVICE_VERSION);
+  }
+
+  /** @return the blob's address with the operation's parameters and the SAS */
+  static URI uri(ContainerAccess access, String blobName, String query) {
     String sas = access.sas() == null ? "" : access.sas().reveal();
     String all = query.isEmpty() ? sas : sas.isEmpty() ? query : query + "&" + sas;
-    return HttpRequest.newBuilder(URI.create(access.containerUrl() + "/" + Utility.urlEncode(blobName)
-            + (all.isEmpty() ? "" : "?" + all)))
-        .timeout(timeout)
-        .header("x-ms-version", SERVICE_VERSION);
+    return URI.create(access.containerUrl() + "/" + Utility.urlEncode(blobName) + (all.isEmpty() ? "" : "?" + all));
   }
 
   /**
@@ -74,6 +83,90 @@ final class BlobHttp {
    * @throws RequestRefusedException for any other status
    * @throws IOException when interrupted
    */
+  /**
+   * Sends one try of a GET whose body is long enough that its connection's set-up does not matter, over
+   * a blocking connection: the socket's read timeout is the idle timeout, both for the response's headers
+   * and for every read of the body. The caller reads the body and closes the response; a response not read
+   * to its end must be {@linkplain LongResponse#close() closed} all the same, which drops its connection.
+   *
+   * @param uri the blob's address, SAS included
+   * @param headers the request's headers
+   * @param timeout how long the response or its body may stay silent
+   * @param accepted the statuses the caller handles
+   * @param what the blob's path, for messages
+   * @return a response with an accepted status
+   * @throws TransientFailure when another try may succeed
+   * @throws RequestRefusedException for any other status
+   */
+  static LongResponse openLong(URI uri, Map<String, String> headers, Duration timeout, Set<Integer> accepted,
+      String what) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+    int status;
+    try {
+      connection.setInstanceFollowRedirects(false);
+      connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+      connection.setReadTimeout((int) Math.max(1, timeout.toMillis()));
+      connection.setRequestProperty("x-ms-version", SERVICE_VERSION);
+      headers.forEach(connection::setRequestProperty);
+      status = connection.getResponseCode();
+    } catch (IOException e) {
+      connection.disconnect();
+      throw new TransientFailure("GET of " + what + " failed: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()), null, e);
+    }
+    if (accepted.contains(status)) {
+      return new LongResponse(connection, status);
+    }
+    connection.disconnect();
+    throw refusal("GET", what, status, connection.getHeaderField("x-ms-error-code"),
+        connection.getHeaderField("Retry-After"));
+  }
+
+  /** An accepted response of {@link #openLong}, its body read straight from the socket. */
+  static final class LongResponse implements AutoCloseable {
+    private final HttpURLConnection connection;
+    private final int status;
+    private boolean ended;
+
+    private LongResponse(HttpURLConnection connection, int status) {
+      this.connection = connection;
+      this.status = status;
+    }
+
+    int status() {
+      return status;
+    }
+
+    /** @return the header's value, or null */
+    String header(String name) {
+      return connection.getHeaderField(name);
+    }
+
+    /** @return the body; after its end was read, {@link #close()} keeps the connection for the next GET */
+    InputStream body() throws IOException {
+      return connection.getInputStream();
+    }
+
+    /** Marks the body as read to its end, so that closing keeps the connection. */
+    void ended() {
+      ended = true;
+    }
+
+    @Override
+    public void close() {
+      if (ended) {
+        try {
+          connection.getInputStream().close();
+        } catch (IOException e) {
+          connection.disconnect();
+        }
+      } else {
+        // Closing a body not read to its end would first read what is left of it, to keep the connection.
+        connection.disconnect();
+      }
+    }
+  }
+
   static <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body, Set<Integer> accepted,
       String what) throws IOException {
     HttpResponse<T> response;
@@ -93,12 +186,17 @@ final class BlobHttp {
     if (accepted.contains(status)) {
       return response;
     }
-    String code = response.headers().firstValue("x-ms-error-code").orElse(null);
-    String message = request.method() + " of " + what + ": " + StorageErrors.describe(status, code);
+    throw refusal(request.method(), what, status, response.headers().firstValue("x-ms-error-code").orElse(null),
+        response.headers().firstValue("Retry-After").orElse(null));
+  }
+
+  /** @return what a status the caller does not handle means: a transient failure or a refusal */
+  private static IOException refusal(String method, String what, int status, String code, String retryAfter) {
+    String message = method + " of " + what + ": " + StorageErrors.describe(status, code);
     if (status == 408 || status == 429 || (status >= 500 && status != 501 && status != 505)) {
-      throw new TransientFailure(message, retryAfter(response).orElse(null), null);
+      return new TransientFailure(message, retryAfter(retryAfter).orElse(null), null);
     }
-    throw new RequestRefusedException(message, status, code);
+    return new RequestRefusedException(message, status, code);
   }
 
   @SuppressWarnings("unchecked")
@@ -107,9 +205,9 @@ final class BlobHttp {
     return (HttpResponse.BodySubscriber<T>) HttpResponse.BodySubscribers.discarding();
   }
 
-  /** @return the wait the service asked for: Retry-After in seconds or as an HTTP date */
-  static Optional<Duration> retryAfter(HttpResponse<?> response) {
-    return response.headers().firstValue("Retry-After").map(String::trim).flatMap(v -> {
+  /** @return the wait the service asked for: Retry-After in seconds or as an HTTP date, or none */
+  static Optional<Duration> retryAfter(String header) {
+    return Optional.ofNullable(header).map(String::trim).flatMap(v -> {
       try {
         return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v))));
       } catch (NumberFormatException notSeconds) {

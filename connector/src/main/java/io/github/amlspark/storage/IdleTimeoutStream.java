@@ -4,6 +4,7 @@ import io.github.amlspark.transfer.TransientFailure;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A response body that gives up when no byte has arrived for the idle timeout: a watchdog closes the
- * stream, which wakes the blocked read, and the read fails as a {@link TransientFailure}, so the request is
- * retried instead of hanging its task. Any other failure while the body streams (a reset connection) is
- * transient too.
+ * stream, which wakes the blocked read, or, for a body read from a socket with that read timeout, the
+ * socket's own {@link SocketTimeoutException}; either way the read fails as a {@link TransientFailure}, so
+ * the request is retried instead of hanging its task. Any other failure while the body streams (a reset
+ * connection) is transient too.
  */
 final class IdleTimeoutStream extends FilterInputStream {
   private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -25,7 +27,7 @@ final class IdleTimeoutStream extends FilterInputStream {
 
   private final long idleNanos;
   private final String what;
-  private final ScheduledFuture<?> check;
+  private final ScheduledFuture<?> check; // null when the socket times out itself
   private volatile long lastProgress = System.nanoTime();
   private volatile boolean timedOut;
 
@@ -35,11 +37,21 @@ final class IdleTimeoutStream extends FilterInputStream {
    * @param what the blob's path, for messages
    */
   IdleTimeoutStream(InputStream in, Duration idle, String what) {
+    this(in, idle, what, true);
+  }
+
+  /**
+   * @param in the body
+   * @param idle how long it may stay silent
+   * @param what the blob's path, for messages
+   * @param watch whether to watch it: false when {@code in} is a socket's with {@code idle} as its timeout
+   */
+  IdleTimeoutStream(InputStream in, Duration idle, String what, boolean watch) {
     super(in);
     this.idleNanos = idle.toNanos();
     this.what = what;
     long period = Math.max(10, Math.min(1000, idle.toMillis() / 4));
-    this.check = WATCHDOG.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+    this.check = watch ? WATCHDOG.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS) : null;
   }
 
   private void check() {
@@ -67,7 +79,7 @@ final class IdleTimeoutStream extends FilterInputStream {
       lastProgress = System.nanoTime();
       return n;
     } catch (IOException e) {
-      if (timedOut) {
+      if (timedOut || e instanceof SocketTimeoutException) {
         throw new TransientFailure("no bytes of " + what + " arrived for "
             + Duration.ofNanos(idleNanos).toMillis() / 1000.0 + " s (idleTimeout): the body stalled", null, e);
       }
@@ -78,7 +90,9 @@ final class IdleTimeoutStream extends FilterInputStream {
 
   @Override
   public void close() throws IOException {
-    check.cancel(false);
+    if (check != null) {
+      check.cancel(false);
+    }
     in.close();
   }
 }
