@@ -11,6 +11,7 @@ import io.github.amlspark.config.TransferEngine;
 import io.github.amlspark.local.LocalDownload;
 import io.github.amlspark.local.LocalUpload;
 import io.github.amlspark.config.UploadSettings;
+import io.github.amlspark.planning.DownloadTasks;
 import io.github.amlspark.planning.ReadPlan;
 import io.github.amlspark.planning.ReadPlanner;
 import io.github.amlspark.progress.ProgressCounter;
@@ -275,7 +276,11 @@ final class Transfers {
         ? ProgressDisplay.of(spark.sparkContext(), "Downloading", scan.progress(), plan.files().size(),
             plan.totalBytes())
         : null) {
-      return toTransfers(rows.collectAsList());
+      List<FileTransfer> results = toTransfers(rows.collectAsList());
+      // An executor lost mid-file left its temporary file; Spark ran its task again elsewhere.
+      String folder = scan.request().transfer().outputFolder();
+      DownloadTasks.removeLeftovers(folder, plan.files(), OutputFolder.isLocal(folder) ? null : hadoopConf());
+      return results;
     }
   }
 

@@ -95,11 +95,16 @@ public final class DownloadTasks {
   }
 
   /**
-   * Deletes the partial files that killed tasks of earlier downloads left beside the files this one
-   * writes: a task that dies with its executor never deletes its temporary file. Best effort: they never
-   * sit at a final path.
+   * Deletes the partial files that killed tasks left beside these files: a task that dies with its
+   * executor never deletes its temporary file. Called before a download's tasks run (earlier downloads'
+   * leftovers) and after its Spark job (those of executors lost while it ran, whose tasks Spark ran again
+   * elsewhere). Best effort: they never sit at a final path.
+   *
+   * @param folder the output folder
+   * @param files the blobs the download writes
+   * @param hadoopConf the session's Hadoop configuration; null for a local output folder
    */
-  private static void removeLeftovers(String folder, List<BlobEntry> files, Configuration hadoopConf) {
+  public static void removeLeftovers(String folder, List<BlobEntry> files, Configuration hadoopConf) {
     List<String> relative = new ArrayList<>(files.size());
     for (BlobEntry file : files) {
       try {
@@ -111,10 +116,10 @@ public final class DownloadTasks {
     try {
       int removed = OutputFolder.open(folder, hadoopConf).removeLeftovers(relative);
       if (removed > 0) {
-        LOGGER.info("Removed {} partial files that stopped downloads left in {}.", removed, folder);
+        LOGGER.info("Removed {} partial files that stopped tasks left in {}.", removed, folder);
       }
     } catch (IOException e) {
-      LOGGER.warn("Could not remove the partial files stopped downloads left in {}: {}", folder, e.toString());
+      LOGGER.warn("Could not remove the partial files stopped tasks left in {}: {}", folder, e.toString());
     }
   }
 }

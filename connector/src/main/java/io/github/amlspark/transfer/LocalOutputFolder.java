@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -13,6 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,6 +45,41 @@ final class LocalOutputFolder extends OutputFolder {
 
   private Path resolve(String relative) {
     return root.resolve(relative);
+  }
+
+  /**
+   * Only the temporary files of these very files: another download into the same folder may be writing
+   * its own files there meanwhile.
+   */
+  @Override
+  public int removeLeftovers(Collection<String> relativeFiles) throws IOException {
+    Map<Path, Set<String>> namesByFolder = new HashMap<>();
+    for (String relative : relativeFiles) {
+      Path file = resolve(relative);
+      namesByFolder.computeIfAbsent(file.getParent(), f -> new HashSet<>()).add(file.getFileName().toString());
+    }
+    int removed = 0;
+    for (Map.Entry<Path, Set<String>> folder : namesByFolder.entrySet()) {
+      if (!Files.isDirectory(folder.getKey())) {
+        continue;
+      }
+      try (DirectoryStream<Path> children = Files.newDirectoryStream(folder.getKey(),
+          child -> leftoverOf(child.getFileName().toString(), folder.getValue()))) {
+        for (Path child : children) {
+          if (Files.deleteIfExists(child)) {
+            removed++;
+          }
+        }
+      }
+    }
+    return removed;
+  }
+
+  private static boolean leftoverOf(String name, Set<String> fileNames) {
+    if (!isTemp(name)) {
+      return false;
+    }
+    return fileNames.stream().anyMatch(fileName -> isTempOf(name, fileName));
   }
 
   @Override

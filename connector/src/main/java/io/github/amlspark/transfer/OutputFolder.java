@@ -81,20 +81,25 @@ public abstract class OutputFolder {
 
   /**
    * Deletes the temporary files that killed tasks, lost executors or a stopped driver left beside these
-   * files. Called on the driver before a download into a non-local folder (on local folders the
-   * shared download does it after a dead holder, with {@link #removeLeftovers(java.nio.file.Path)}).
+   * files. Called on the driver before a download's tasks run and after its Spark job (a stopped driver's
+   * leftovers in a local folder are also removed by the shared download that takes over, with
+   * {@link #removeLeftovers(java.nio.file.Path)}).
    *
-   * @param relativeFiles the files a download is about to write
+   * @param relativeFiles the files a download writes
    * @return how many were deleted
    * @throws IOException when a folder cannot be listed or a file deleted
    */
-  public int removeLeftovers(java.util.Collection<String> relativeFiles) throws IOException {
-    return 0;
-  }
+  public abstract int removeLeftovers(java.util.Collection<String> relativeFiles) throws IOException;
 
   /** @return whether {@code name} is one of {@link #tempName}'s */
   static boolean isTemp(String name) {
     return name.startsWith(".") && name.endsWith(TEMP_SUFFIX);
+  }
+
+  /** @return whether {@code name} is one of {@link #tempName}'s for the final name {@code fileName} */
+  static boolean isTempOf(String name, String fileName) {
+    String start = "." + utf8Prefix(fileName, KEPT_NAME_BYTES) + ".";
+    return isTemp(name) && name.startsWith(start) && name.length() == start.length() + 16 + TEMP_SUFFIX.length();
   }
 
   /**

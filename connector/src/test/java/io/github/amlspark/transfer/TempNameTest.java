@@ -68,4 +68,27 @@ class TempNameTest {
     }
     leftover.close();
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("longNames")
+  void aLostTasksLeftoverIsRemovedByItsFileAndAnotherFilesTemporaryFileIsKept(String what, String name)
+      throws IOException {
+    OutputFolder folder = OutputFolder.open(dir.toString(), null);
+    try (OutputFolder.Staged done = folder.stage("sub/" + name)) {
+      done.out().write(1);
+      assertTrue(done.commit(false), what);
+    }
+    OutputFolder.Staged lost = folder.stage("sub/" + name);
+    lost.out().write(2);
+    // Another download's file in the same folder, still being written: not this download's to remove.
+    try (OutputFolder.Staged other = folder.stage("sub/other-" + name.substring(0, Math.min(name.length(), 8)))) {
+      other.out().write(3);
+      assertEquals(1, folder.removeLeftovers(java.util.List.of("sub/" + name, "missing/x.txt")), what);
+      try (Stream<Path> files = Files.list(dir.resolve("sub"))) {
+        assertEquals(2, files.count(), what + ": the final file and the other's temporary file");
+      }
+      assertEquals(1, Files.size(dir.resolve("sub").resolve(name)), what);
+    }
+    lost.close();
+  }
 }

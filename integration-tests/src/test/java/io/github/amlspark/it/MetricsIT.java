@@ -2,7 +2,6 @@ package io.github.amlspark.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.storage.blob.BlobContainerClient;
@@ -16,15 +15,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.util.QueryExecutionListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,27 +139,6 @@ class MetricsIT {
 
   /** @return the metrics of the plan of the azureml write that {@code write} runs */
   private Map<String, Long> metricsOfWrite(Runnable write) throws Exception {
-    AtomicReference<QueryExecution> written = new AtomicReference<>();
-    QueryExecutionListener listener = new QueryExecutionListener() {
-      @Override
-      public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
-        if (qe.executedPlan().toString().contains("azureml")) {
-          written.set(qe);
-        }
-      }
-
-      @Override
-      public void onFailure(String funcName, QueryExecution qe, Exception exception) {
-      }
-    };
-    spark.listenerManager().register(listener);
-    try {
-      write.run();
-      spark.sparkContext().listenerBus().waitUntilEmpty(30_000);
-    } finally {
-      spark.listenerManager().unregister(listener);
-    }
-    assertNotNull(written.get(), "the write's execution was seen");
-    return PlanMetrics.of(written.get().executedPlan());
+    return PlanMetrics.ofWrite(spark, write);
   }
 }

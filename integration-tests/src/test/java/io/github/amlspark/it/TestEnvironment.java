@@ -22,6 +22,7 @@ public final class TestEnvironment {
   private static Azurite wasbAzurite;
   private static SparkSession spark;
   private static BlobServiceClient blobs;
+  private static StandaloneCluster cluster;
 
   private TestEnvironment() {
   }
@@ -62,6 +63,24 @@ public final class TestEnvironment {
           .getOrCreate();
     }
     return spark;
+  }
+
+  /**
+   * @return the shared standalone cluster (a Master and a Worker JVM, two one-core executors per
+   *     application), started on first use: only the cluster tests need it
+   */
+  static synchronized StandaloneCluster cluster() {
+    if (cluster == null) {
+      try {
+        cluster = StandaloneCluster.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while the standalone cluster started", e);
+      }
+    }
+    return cluster;
   }
 
   /** @return a client of the emulator's development account, for seeding and checking */
@@ -154,6 +173,10 @@ public final class TestEnvironment {
   }
 
   static synchronized void stop() {
+    if (cluster != null) {
+      cluster.close();
+      cluster = null;
+    }
     if (spark != null) {
       spark.stop();
       spark = null;
