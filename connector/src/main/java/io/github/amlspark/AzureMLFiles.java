@@ -1,8 +1,8 @@
 package io.github.amlspark;
 
-import com.azure.core.credential.TokenCredential;
 import io.github.amlspark.auth.Credentials;
 import io.github.amlspark.config.AmlOptions;
+import io.github.amlspark.spark.ClasspathCheck;
 import io.github.amlspark.workspace.WorkspaceConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -29,6 +29,7 @@ public final class AzureMLFiles {
   private final Transfers transfers;
 
   private AzureMLFiles(Builder builder) {
+    ClasspathCheck.verify();
     // The credential stays in this JVM; reads and writes planned here name it by its handle.
     this.transfers = new Transfers(builder.spark != null ? builder.spark : activeSession(), builder.workspace,
         builder.workspaceConfig, builder.credential == null ? null : Credentials.register(builder.credential));
@@ -252,7 +253,7 @@ public final class AzureMLFiles {
     private SparkSession spark;
     private Workspace workspace;
     private String workspaceConfig;
-    private TokenCredential credential;
+    private Object credential;
 
     private Builder() {
     }
@@ -286,10 +287,16 @@ public final class AzureMLFiles {
     }
 
     /**
-     * @param credential the Entra ID credential to use instead of Azure Identity's default chain
+     * The Entra ID credential to use instead of Azure Identity's default chain. The jar relocates the Azure
+     * SDK it bundles, so this takes your own {@code com.azure.core.credential.TokenCredential}, from any
+     * azure-core version, or any object with its {@code getTokenSync(TokenRequestContext)} or
+     * {@code getToken(TokenRequestContext)} method (see docs/configuration.md).
+     *
+     * @param credential the credential, or null for the default chain
      * @return this builder
+     * @throws IllegalArgumentException at {@link #build()} when it has no such method
      */
-    public Builder credential(TokenCredential credential) {
+    public Builder credential(Object credential) {
       this.credential = credential;
       return this;
     }

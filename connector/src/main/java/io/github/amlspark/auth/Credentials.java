@@ -15,6 +15,9 @@ import java.util.function.UnaryOperator;
  * from {@code HIML_SERVICE_PRINCIPAL_ID}, {@code HIML_TENANT_ID} and {@code HIML_SERVICE_PRINCIPAL_PASSWORD};
  * Azure Identity's default chain.
  *
+ * <p>The shaded jar relocates the Azure SDK it bundles, so a caller's own TokenCredential (built against
+ * their azure-core) is adapted to the connector's by its shape ({@link ForeignCredential}).
+ *
  * <p>A credential object cannot travel in string options, so the builder's one is registered here under
  * a random handle that the options carry instead; the handle is no secret and resolves only in the JVM
  * that registered it (the driver).
@@ -27,18 +30,26 @@ public final class Credentials {
   /** The service principal's secret. */
   public static final String SP_PASSWORD = "HIML_SERVICE_PRINCIPAL_PASSWORD";
 
+  private static final String NOT_A_CREDENTIAL = "TokenCredential: it needs a public getTokenSync(TokenRequestContext) "
+      + "or getToken(TokenRequestContext) method, as azure-core's TokenCredential has.";
+
   private static final Map<String, TokenCredential> REGISTERED = new ConcurrentHashMap<>();
 
   private Credentials() {
   }
 
   /**
-   * @param credential a caller's credential
+   * @param credential a caller's credential: a TokenCredential of any azure-core version, or any object of its
+   *     shape (see {@link ForeignCredential})
    * @return the handle that names it in options
+   * @throws IllegalArgumentException when it is not of a TokenCredential's shape
    */
-  public static String register(TokenCredential credential) {
+  public static String register(Object credential) {
+    TokenCredential adapted = ForeignCredential.adapt(credential).orElseThrow(() -> new IllegalArgumentException(
+        "AzureMLFiles.builder().credential(...) got a " + credential.getClass().getName() + ", which is not a "
+        + NOT_A_CREDENTIAL));
     String handle = "amlspark-credential-" + UUID.randomUUID();
-    REGISTERED.put(handle, credential);
+    REGISTERED.put(handle, adapted);
     return handle;
   }
 
@@ -85,11 +96,9 @@ public final class Credentials {
   private static TokenCredential instantiate(String className) {
     try {
       Class<?> type = Class.forName(className, true, contextLoader());
-      if (!TokenCredential.class.isAssignableFrom(type)) {
-        throw new IllegalArgumentException("credentialProvider " + className + " is not a "
-            + TokenCredential.class.getName() + ".");
-      }
-      return (TokenCredential) type.getConstructor().newInstance();
+      Object instance = type.getConstructor().newInstance();
+      return ForeignCredential.adapt(instance).orElseThrow(() -> new IllegalArgumentException(
+          "credentialProvider " + className + " is not a " + NOT_A_CREDENTIAL));
     } catch (ClassNotFoundException e) {
       throw new IllegalArgumentException("credentialProvider class " + className + " was not found; put "
           + "its jar on the driver's classpath.", e);

@@ -29,6 +29,9 @@ public final class AzureMLDataSource implements TableProvider, DataSourceRegiste
 
   @Override
   public StructType inferSchema(CaseInsensitiveStringMap options) {
+    // Here and in getTable, not in the constructor: Spark instantiates every registered source while
+    // resolving any format name, and an unrelated read must not fail for amlspark's sake.
+    ClasspathCheck.verify();
     return Schemas.of(ReadConf.isDownload(options, AzureMLTable.sparkConf(SparkSession.active())));
   }
 
@@ -40,6 +43,7 @@ public final class AzureMLDataSource implements TableProvider, DataSourceRegiste
 
   @Override
   public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
+    ClasspathCheck.verify();
     return new AzureMLTable(schema, properties);
   }
 }

@@ -11,6 +11,8 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.azure.identity.ClientSecretCredential;
 import com.azure.identity.DefaultAzureCredential;
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,95 @@ class CredentialsTest {
     public Mono<AccessToken> getToken(TokenRequestContext request) {
       return Mono.empty();
     }
+  }
+
+  /** A request context of another azure-core copy: only its shape is known. */
+  public static final class OtherContext {
+    private List<String> scopes;
+    private String tenant;
+
+    /** @param scopes the scopes asked for */
+    public void setScopes(List<String> scopes) {
+      this.scopes = scopes;
+    }
+
+    /** @param tenant the tenant asked for */
+    public void setTenantId(String tenant) {
+      this.tenant = tenant;
+    }
+  }
+
+  /** A token of another azure-core copy. */
+  public record OtherToken(String getToken, OffsetDateTime getExpiresAt) {
+  }
+
+  /** A Mono of another Reactor copy. */
+  public record OtherMono(OtherToken block) {
+  }
+
+  /** A TokenCredential of another (older, unrelocated) azure-core: no getTokenSync, a reactive getToken. */
+  public static final class OtherCredential {
+    /**
+     * @param context what is asked for
+     * @return a token naming the scopes and tenant it was asked for
+     */
+    public OtherMono getToken(OtherContext context) {
+      return new OtherMono(new OtherToken(String.join(",", context.scopes) + "@" + context.tenant, EXPIRY));
+    }
+  }
+
+  /** The same, as a credentialProvider class names it; its getTokenSync wins over getToken. */
+  public static final class OtherSyncCredential {
+    /**
+     * @param context what is asked for
+     * @return a token
+     */
+    public OtherToken getTokenSync(OtherContext context) {
+      return new OtherToken("sync:" + String.join(",", context.scopes), EXPIRY);
+    }
+
+    /**
+     * @param context what is asked for
+     * @return nothing: never called while getTokenSync is there
+     */
+    public OtherMono getToken(OtherContext context) {
+      throw new AssertionError("getTokenSync is preferred");
+    }
+  }
+
+  private static final OffsetDateTime EXPIRY = OffsetDateTime.parse("2030-01-02T03:04:05Z");
+
+  private static final TokenRequestContext ARM = new TokenRequestContext()
+      .addScopes("https://management.azure.com/.default").setTenantId("t1");
+
+  @Test
+  void aCredentialOfAnotherAzureCoreIsAdaptedByItsShape() {
+    TokenCredential c = Credentials.resolve(Credentials.register(new OtherCredential()), null, NO_ENV).credential();
+    AccessToken token = c.getTokenSync(ARM);
+    assertEquals("https://management.azure.com/.default@t1", token.getToken());
+    assertEquals(EXPIRY, token.getExpiresAt());
+    assertEquals("https://management.azure.com/.default@t1", c.getToken(ARM).block().getToken());
+  }
+
+  @Test
+  void aProviderClassOfAnotherAzureCoreIsAdaptedToo() {
+    NamedCredential c = Credentials.resolve(null, OtherSyncCredential.class.getName(), NO_ENV);
+    assertEquals("sync:https://management.azure.com/.default", c.credential().getTokenSync(ARM).getToken());
+  }
+
+  @Test
+  void aLambdaCredentialWorksThroughItsInterface() {
+    TokenCredential lambda = request -> Mono.just(new AccessToken("lambda", EXPIRY));
+    Object viaObject = lambda;
+    assertEquals("lambda", Credentials.resolve(Credentials.register(viaObject), null, NO_ENV).credential()
+        .getTokenSync(ARM).getToken());
+  }
+
+  @Test
+  void anObjectWithoutTheShapeIsRefusedAtRegistration() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Credentials.register("not a credential"));
+    assertTrue(e.getMessage().contains("java.lang.String") && e.getMessage().contains("getToken"), e.getMessage());
   }
 
   @Test

@@ -28,7 +28,21 @@ final class CliProcess {
    *     main class's arguments
    */
   static List<String> java(List<String> jvmArgs, String mainClass) {
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    return java(jvmArgs, testClassPath(), mainClass);
+  }
+
+  /** @return this test run's classpath (test classes, the shaded jar, Spark and the test libraries) */
+  static String testClassPath() {
+    return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+  }
+
+  /**
+   * @param jvmArgs JVM flags for the child
+   * @param classPath its classpath
+   * @param mainClass its main class
+   * @return a {@code java} command line with this test run's module openings
+   */
+  static List<String> java(List<String> jvmArgs, String classPath, String mainClass) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {

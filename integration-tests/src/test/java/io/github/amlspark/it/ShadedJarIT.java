@@ -2,8 +2,9 @@ package io.github.amlspark.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.storage.blob.BlobContainerClient;
@@ -30,11 +31,18 @@ import org.apache.spark.sql.sources.DataSourceRegister;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The tests run against the shaded jar users drop into Spark, and that jar is what it claims to be. */
+/**
+ * The tests run against the shaded jar users drop into Spark, and that jar is what it claims to be: every
+ * library it bundles relocated under io.github.amlspark.shaded (the test module brings its own Azure SDK,
+ * as a user's application does), no slf4j, no JNA natives.
+ */
 class ShadedJarIT {
-  /** Relocated third-party packages, as resource paths: none may remain at their original place. */
-  private static final List<String> RELOCATED = List.of("com/fasterxml/jackson/", "me/tongfei/",
-      "org/jline/", "picocli/");
+  /**
+   * The only entries outside io/github/amlspark and META-INF: files read by these exact names (azure-core's
+   * SDK name and version properties, which it looks up unrelocated; the command line's log configuration).
+   */
+  private static final List<String> ROOT_RESOURCES = List.of("azure-core.properties", "azure-storage-blob.properties",
+      "azure-identity.properties", "amlspark-cli-log4j2.properties");
 
   @TempDir
   Path dir;
@@ -76,59 +84,65 @@ class ShadedJarIT {
   }
 
   @Test
-  void jacksonIsRelocatedAndReactorStaysWhereTokenCredentialNeedsIt() throws Exception {
+  void everythingBundledIsRelocatedAndTheUsersOwnLibrariesStayTheirs() throws Exception {
     Path jar = connectorJar();
-    assertEquals(jar, locationOf(load("io.github.amlspark.shaded.jackson.databind.ObjectMapper")));
-    // A user's own TokenCredential, compiled against plain Reactor, implements the jar's interface.
-    assertEquals(load("reactor.core.publisher.Mono"),
-        load("com.azure.core.credential.TokenCredential").getMethod("getToken",
-            load("com.azure.core.credential.TokenRequestContext")).getReturnType());
-    assertEquals(jar, locationOf(load("reactor.core.publisher.Mono")));
-    assertThrows(ClassNotFoundException.class, () -> Class.forName(
-        "io.github.amlspark.shaded.reactor.core.publisher.Mono", false, ShadedJarIT.class.getClassLoader()));
+    // The connector's copies live under its own package, in its jar ...
+    for (String c : List.of("jackson.databind.ObjectMapper", "azure.core.credential.TokenCredential",
+        "azure.storage.blob.BlobContainerClient", "reactor.core.publisher.Mono",
+        "aad.msal4j.ConfidentialClientApplication")) {
+      assertEquals(jar, locationOf(load("io.github.amlspark.shaded." + c)), c);
+    }
+    // ... and the unrelocated names resolve to the libraries the test module declares, as a user's would.
+    for (String c : List.of("com.azure.core.credential.TokenCredential", "com.azure.storage.blob.BlobContainerClient",
+        "reactor.core.publisher.Mono", "com.fasterxml.jackson.databind.ObjectMapper", "org.slf4j.Logger")) {
+      assertNotEquals(jar, locationOf(load(c)), c);
+    }
+    assertEquals(BlobContainerClient.class, load("com.azure.storage.blob.BlobContainerClient"));
     ClassLoader cl = ShadedJarIT.class.getClassLoader();
-    // Spark brings its own Jackson; the connector's copy must not be the one it gets.
-    for (URL url : Collections.list(cl.getResources("com/fasterxml/jackson/databind/ObjectMapper.class"))) {
-      assertFalse(url.toString().contains(jar.getFileName().toString()), url.toString());
+    for (String resource : List.of("com/fasterxml/jackson/databind/ObjectMapper.class", "org/slf4j/Logger.class",
+        "com/azure/core/credential/TokenCredential.class", "com/sun/jna/Native.class")) {
+      for (URL url : Collections.list(cl.getResources(resource))) {
+        assertFalse(url.toString().contains(jar.getFileName().toString()), url.toString());
+      }
     }
   }
 
   @Test
-  void azureClassesAreNotRelocated() {
-    Path jar = connectorJar();
-    Class<?> credential = load("com.azure.core.credential.TokenCredential");
-    assertTrue(credential.isInterface());
-    assertEquals(jar, locationOf(credential));
-    assertEquals(jar, locationOf(load("com.azure.storage.blob.BlobContainerClient")));
-    assertEquals(BlobContainerClient.class, load("com.azure.storage.blob.BlobContainerClient"));
-    assertThrows(ClassNotFoundException.class, () -> Class.forName(
-        "io.github.amlspark.shaded.azure.core.credential.TokenCredential", false, ShadedJarIT.class.getClassLoader()));
-  }
-
-  @Test
-  void jarHoldsNoUnrelocatedCopyOfARelocatedLibrary() throws IOException {
+  void jarHoldsOnlyTheConnectorsPackagesAndNoNativeLibraries() throws IOException {
     try (JarFile jar = new JarFile(connectorJar().toFile())) {
       Manifest manifest = jar.getManifest();
       boolean multiRelease = manifest != null
           && "true".equalsIgnoreCase(manifest.getMainAttributes().getValue(Attributes.Name.MULTI_RELEASE));
-      List<String> leftovers = new ArrayList<>();
+      List<String> outside = new ArrayList<>();
+      List<String> natives = new ArrayList<>();
       for (JarEntry e : Collections.list(jar.entries())) {
         String path = e.getName();
-        if (!path.endsWith(".class")) {
+        if (e.isDirectory()) {
           continue;
+        }
+        if (path.matches(".*\\.(so|dll|jnilib|dylib|a)$")) {
+          natives.add(path);
         }
         // A multi-release jar serves META-INF/versions/N/x as x on Java N and later.
         if (multiRelease && path.startsWith("META-INF/versions/")) {
           path = path.replaceFirst("^META-INF/versions/\\d+/", "");
         }
-        for (String pkg : RELOCATED) {
-          if (path.startsWith(pkg)) {
-            leftovers.add(e.getName());
-          }
+        boolean ours = path.startsWith("io/github/amlspark/");
+        boolean metadata = path.startsWith("META-INF/") && !path.endsWith(".class");
+        if (!ours && !metadata && !ROOT_RESOURCES.contains(path)) {
+          outside.add(e.getName());
         }
       }
-      assertEquals(List.of(), leftovers, "classes a JVM could load under their original name");
-      assertNotNull(jar.getEntry("io/github/amlspark/shaded/jackson/databind/ObjectMapper.class"));
+      assertEquals(List.of(), outside, "entries outside io/github/amlspark that a JVM could load by their names");
+      assertEquals(List.of(), natives, "native libraries");
+      assertNull(jar.getEntry("io/github/amlspark/shaded/jna/platform/win32/Kernel32.class"), "jna-platform");
+      assertNotNull(jar.getEntry("io/github/amlspark/shaded/jna/Platform.class"), "JNA's Java part stays");
+      assertEquals(List.of(), Collections.list(jar.entries()).stream().map(JarEntry::getName)
+          // ServiceLoader files (jline also reads a folder of its own below META-INF/services by path).
+          .filter(n -> n.matches("META-INF/services/[^/]+") && !n.startsWith("META-INF/services/io.github.amlspark.")
+              && !n.equals("META-INF/services/org.apache.spark.sql.sources.DataSourceRegister")).toList(),
+          "service files of unrelocated interfaces");
+      assertNotNull(jar.getEntry("META-INF/services/io.github.amlspark.shaded.azure.core.http.HttpClientProvider"));
     }
   }
 
