@@ -11,6 +11,9 @@ public enum OverwriteMode {
   /** Keep it only when its size and MD5 match the source ({@code overwrite=ifDifferent}). */
   IF_DIFFERENT;
 
+  /** What the {@code overwrite} option accepts, for messages. */
+  public static final String ACCEPTED = "true, false or ifDifferent (in any case)";
+
   /** @return the mode of the short API forms' boolean: {@code true} is ALWAYS, {@code false} is NEVER */
   public static OverwriteMode of(boolean overwrite) {
     return overwrite ? ALWAYS : NEVER;
@@ -36,7 +39,7 @@ public enum OverwriteMode {
         return IF_DIFFERENT;
       default:
         throw new IllegalArgumentException(
-            "Option 'overwrite' must be true, false or ifDifferent, but was '" + value + "'.");
+            "Option 'overwrite' must be " + ACCEPTED + ", but was '" + value + "'.");
     }
   }
 

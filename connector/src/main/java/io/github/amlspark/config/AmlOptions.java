@@ -16,6 +16,11 @@ public final class AmlOptions {
   public static final String PREFIX = "prefix";
   /** Spark's own key for the argument of {@code load(path)} / {@code save(path)}, and the write destination. */
   public static final String PATH = "path";
+  /**
+   * Spark's own key for the arguments of {@code load(p1, p2, ...)} (PySpark's {@code load([p1, p2])}): a
+   * JSON array of azureml:// URIs, read as the union of their files.
+   */
+  public static final String PATHS = "paths";
   /** Glob on file names, as in Spark's file sources. */
   public static final String PATH_GLOB_FILTER = "pathGlobFilter";
   /** Turns a read into a download into this folder (local path or Hadoop URI). */

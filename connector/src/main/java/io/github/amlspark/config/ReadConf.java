@@ -4,7 +4,12 @@ import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.Workspace;
 import io.github.amlspark.workspace.WorkspaceRequest;
 import io.github.amlspark.transfer.RetryPolicy;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -73,7 +78,7 @@ public final class ReadConf {
     }
 
     String outputFolder = outputFolder(lookup);
-    OverwriteMode overwrite = lookup.get(AmlOptions.OVERWRITE).map(OverwriteMode::parse)
+    OverwriteMode overwrite = lookup.typed(AmlOptions.OVERWRITE, OverwriteMode.ACCEPTED).map(OverwriteMode::parse)
         .orElse(OverwriteMode.NEVER);
     TransferSettings transfer = new TransferSettings(outputFolder, overwrite,
         lookup.bool(AmlOptions.VALIDATE_CHECKSUM, false),
@@ -82,8 +87,51 @@ public final class ReadConf {
 
     return new ReadRequest(workspaceRequest(lookup, uriWorkspace), datastore, runId,
         prefix == null ? "" : prefix, lookup.get(AmlOptions.PATH_GLOB_FILTER).orElse(null), transfer,
-        lookup.positiveLong(AmlOptions.MAX_PARTITION_BYTES, DEFAULT_MAX_PARTITION_BYTES),
-        lookup.positiveLong(AmlOptions.OPEN_COST_IN_BYTES, DEFAULT_OPEN_COST_IN_BYTES), sasTtl(lookup));
+        lookup.bytes(AmlOptions.MAX_PARTITION_BYTES, DEFAULT_MAX_PARTITION_BYTES),
+        lookup.bytes(AmlOptions.OPEN_COST_IN_BYTES, DEFAULT_OPEN_COST_IN_BYTES), sasTtl(lookup));
+  }
+
+  /**
+   * A read of one source, or of several when {@code load()} got several paths: Spark passes those as the
+   * {@code paths} option, a JSON array. Each path becomes a request of its own, with the read's other
+   * options; the scan reads the union of their files.
+   *
+   * @param options the read's options (case-insensitive), {@code path} or {@code paths} included
+   * @param sparkConf the session's conf entries
+   * @return one validated request per path (one when no {@code paths} were given)
+   * @throws IllegalArgumentException naming the option that is wrong and what it accepts
+   */
+  public static List<ReadRequest> parseAll(Map<String, String> options, Map<String, String> sparkConf) {
+    Map<String, String> others = new HashMap<>();
+    String paths = null;
+    for (Map.Entry<String, String> e : options.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(AmlOptions.PATHS)) {
+        paths = e.getValue();
+      } else if (!e.getKey().equalsIgnoreCase(AmlOptions.PATH)) {
+        others.put(e.getKey(), e.getValue());
+      }
+    }
+    if (paths == null) {
+      return List.of(parse(options, sparkConf));
+    }
+    return Arrays.stream(pathList(paths)).map(path -> {
+      Map<String, String> one = new HashMap<>(others);
+      one.put(AmlOptions.PATH, path);
+      return parse(one, sparkConf);
+    }).toList();
+  }
+
+  private static String[] pathList(String json) {
+    try {
+      String[] paths = new ObjectMapper().readValue(json, String[].class);
+      if (paths != null && paths.length > 0) {
+        return paths;
+      }
+    } catch (JsonProcessingException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("Option 'paths' must be a JSON array of azureml:// URIs, as Spark "
+        + "passes the arguments of load(p1, p2, ...); give load() one or more URIs instead.");
   }
 
   /**

@@ -31,8 +31,8 @@ public record UploadSettings(long maxPartitionBytes, long openCostInBytes, int c
   public static UploadSettings parse(Map<String, String> sparkConf) {
     OptionLookup conf = OptionLookup.of(Map.of(), sparkConf);
     return new UploadSettings(
-        conf.positiveLong(AmlOptions.MAX_PARTITION_BYTES, ReadConf.DEFAULT_MAX_PARTITION_BYTES),
-        conf.positiveLong(AmlOptions.OPEN_COST_IN_BYTES, DEFAULT_OPEN_COST_IN_BYTES),
+        conf.bytes(AmlOptions.MAX_PARTITION_BYTES, ReadConf.DEFAULT_MAX_PARTITION_BYTES),
+        conf.bytes(AmlOptions.OPEN_COST_IN_BYTES, DEFAULT_OPEN_COST_IN_BYTES),
         conf.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, ReadConf.DEFAULT_CONCURRENCY, ReadConf.MAX_CONCURRENCY),
         ReadConf.sasTtl(conf), ReadConf.retryPolicy(conf));
   }

@@ -40,7 +40,8 @@ public final class WriteConf {
               + "<datastore>/paths/<path>\")."));
     }
     return new WriteRequest(ReadConf.workspaceRequest(lookup, uriWorkspace), datastore, path,
-        lookup.get(AmlOptions.OVERWRITE).map(OverwriteMode::parse).orElse(OverwriteMode.NEVER),
+        lookup.typed(AmlOptions.OVERWRITE, OverwriteMode.ACCEPTED).map(OverwriteMode::parse)
+            .orElse(OverwriteMode.NEVER),
         lookup.bool(AmlOptions.VALIDATE_CHECKSUM, false),
         lookup.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, ReadConf.DEFAULT_CONCURRENCY, ReadConf.MAX_CONCURRENCY),
         ReadConf.sasTtl(lookup), ReadConf.retryPolicy(lookup));

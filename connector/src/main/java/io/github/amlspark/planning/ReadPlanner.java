@@ -10,7 +10,11 @@ import io.github.amlspark.workspace.DatastoreSpec;
 import io.github.amlspark.workspace.ResolvedWorkspace;
 import io.github.amlspark.workspace.RunLookup;
 import io.github.amlspark.workspace.WorkspaceLocator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Driver-side planning of a read: workspace, datastore, executors' access, listing. */
 public final class ReadPlanner {
@@ -46,6 +50,49 @@ public final class ReadPlanner {
           + ARTIFACT_STORE + ". Check the run id.");
     }
     return new ReadPlan(access.executors(), files, "run with ID " + runId);
+  }
+
+  /**
+   * Plans a read of several sources ({@code load(p1, p2, ...)}) as the union of their files: a blob that
+   * two overlapping paths both list is read once. Sources in the same container share one plan.
+   *
+   * @param requests the parsed reads, one per path, with the same options otherwise
+   * @param locator how to find the workspaces
+   * @return one plan per container, in the order the paths were given
+   * @throws IllegalArgumentException for a download whose sources hold different files with the same path,
+   *     which would land at the same place in the output folder
+   */
+  public static List<ReadPlan> planAll(List<ReadRequest> requests, WorkspaceLocator locator) {
+    Map<String, List<ReadPlan>> byContainer = new LinkedHashMap<>();
+    // For downloads: which blob each path lands from, so that two different blobs never share a path.
+    Map<String, Owner> owners = new HashMap<>();
+    for (ReadRequest request : requests) {
+      ReadPlan plan = plan(request, locator);
+      for (BlobEntry f : request.isDownload() ? plan.files() : List.<BlobEntry>of()) {
+        Owner mine = new Owner(plan.access().containerUrl() + "/" + f.name(), plan.source());
+        Owner owner = owners.putIfAbsent(f.path(), mine);
+        if (owner != null && !owner.blob().equals(mine.blob())) {
+          throw new IllegalArgumentException("The paths given to load() hold two different files at "
+              + f.path() + " (in " + owner.source() + " and in " + mine.source() + "), which would land at "
+              + "the same place in outputFolder. Download them into different output folders.");
+        }
+      }
+      byContainer.computeIfAbsent(plan.access().containerUrl(), k -> new ArrayList<>()).add(plan);
+    }
+    return byContainer.values().stream().map(ReadPlanner::union).toList();
+  }
+
+  private record Owner(String blob, String source) {
+  }
+
+  private static ReadPlan union(List<ReadPlan> plans) {
+    if (plans.size() == 1) {
+      return plans.get(0);
+    }
+    Map<String, BlobEntry> files = new LinkedHashMap<>();
+    plans.forEach(p -> p.files().forEach(f -> files.putIfAbsent(f.name(), f)));
+    return new ReadPlan(plans.get(0).access(), List.copyOf(files.values()),
+        String.join(" and ", plans.stream().map(ReadPlan::source).distinct().toList()));
   }
 
   /**

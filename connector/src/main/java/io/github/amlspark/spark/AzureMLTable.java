@@ -7,6 +7,7 @@ import io.github.amlspark.spark.read.AzureMLScanBuilder;
 import io.github.amlspark.spark.write.AzureMLWriteBuilder;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
@@ -57,7 +58,8 @@ final class AzureMLTable implements SupportsRead, SupportsWrite {
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
     SparkSession spark = SparkSession.active();
-    ReadRequest request = ReadConf.parse(options, sparkConf(spark));
+    List<ReadRequest> requests = ReadConf.parseAll(options, sparkConf(spark));
+    ReadRequest request = requests.get(0);
     // The schema was fixed when the table was defined (a view keeps it); a session-wide outputFolder set
     // or unset since then would make the rows disagree with it.
     if (!Schemas.of(request.isDownload()).equals(schema)) {
@@ -67,7 +69,7 @@ final class AzureMLTable implements SupportsRead, SupportsWrite {
           + "the view was created, or a schema was given to the read. Create the view again, or set "
           + "outputFolder as an option of the read.");
     }
-    return new AzureMLScanBuilder(spark, request);
+    return new AzureMLScanBuilder(spark, requests);
   }
 
   @Override

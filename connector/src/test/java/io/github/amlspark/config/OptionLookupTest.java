@@ -137,4 +137,63 @@ class OptionLookupTest {
         () -> ReadConf.sasTtl(OptionLookup.of(Map.of("sasTtl", "soon"), Map.of()))).getMessage()
         .contains("30m, 8h or 2d"));
   }
+
+  @Test
+  void booleansAcceptWhatPySparkSendsInAnyCase() {
+    // PySpark sends option("checkMd5", False) as "false"; users also write the Python spelling as a string.
+    for (String yes : new String[] {"true", "True", "TRUE", " true "}) {
+      assertTrue(OptionLookup.of(Map.of("checkMd5", yes), Map.of()).bool(AmlOptions.CHECK_MD5, false), yes);
+    }
+    for (String no : new String[] {"false", "False", "FALSE", " false "}) {
+      assertFalse(OptionLookup.of(Map.of(), Map.of("spark.azureml.checkMd5", no)).bool(AmlOptions.CHECK_MD5, true),
+          no);
+    }
+    for (String bad : new String[] {"yes", "1", "0", "t", "on"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> OptionLookup.of(Map.of("checkMd5", bad), Map.of()).bool(AmlOptions.CHECK_MD5, true), bad);
+      assertEquals("Option 'checkMd5' must be true or false (in any case), but was '" + bad + "'.", e.getMessage());
+    }
+  }
+
+  @Test
+  void sizesTakeBytesOrSparkSizeStrings() {
+    Map<String, Long> good = Map.of("1048576", 1048576L, " 8 ", 8L, "64k", 65536L, "1m", 1048576L,
+        "1MB", 1048576L, "2g", 2L << 30, "512KB", 524288L);
+    good.forEach((text, bytes) -> assertEquals(bytes,
+        OptionLookup.of(Map.of("maxPartitionBytes", text), Map.of()).bytes(AmlOptions.MAX_PARTITION_BYTES, 1), text));
+    for (String bad : new String[] {"1 MB", "1.5m", "0", "-1", "abc", "1MiB"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> OptionLookup.of(Map.of("openCostInBytes", bad), Map.of()).bytes(AmlOptions.OPEN_COST_IN_BYTES, 1), bad);
+      assertEquals("Option 'openCostInBytes' must be a positive size in bytes such as 1048576, 64k, 1m, 1MB or 2g, "
+          + "but was '" + bad + "'.", e.getMessage());
+    }
+  }
+
+  @Test
+  void emptyTypedValuesAreErrorsNamingWhereTheyCameFrom() {
+    IllegalArgumentException option = assertThrows(IllegalArgumentException.class,
+        () -> OptionLookup.of(Map.of("checkMd5", ""), Map.of()).bool(AmlOptions.CHECK_MD5, true));
+    assertEquals("Option 'checkMd5' is empty: it must be true or false (in any case) (or be left unset for its "
+        + "default).", option.getMessage());
+    IllegalArgumentException conf = assertThrows(IllegalArgumentException.class,
+        () -> OptionLookup.of(Map.of(), Map.of("spark.azureml.transferConcurrency", " "))
+            .positiveInt(AmlOptions.TRANSFER_CONCURRENCY, 16, 64));
+    assertTrue(conf.getMessage().startsWith("Spark conf entry 'spark.azureml.transferConcurrency' is empty"),
+        conf.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> OptionLookup.of(Map.of("maxPartitionBytes", ""), Map.of()).bytes(AmlOptions.MAX_PARTITION_BYTES, 1));
+    assertThrows(IllegalArgumentException.class,
+        () -> ReadConf.sasTtl(OptionLookup.of(Map.of("sasTtl", ""), Map.of())));
+    // Plain strings stay as they were: blank is unset.
+    assertEquals(Optional.empty(), OptionLookup.of(Map.of("prefix", ""), Map.of()).get(AmlOptions.PREFIX));
+  }
+
+  @Test
+  void badNumbersFromSparkConfNameTheEntry() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> OptionLookup.of(Map.of(), Map.of("spark.azureml.transferConcurrency", "eight"))
+            .positiveInt(AmlOptions.TRANSFER_CONCURRENCY, 16, 64));
+    assertEquals("Spark conf entry 'spark.azureml.transferConcurrency' must be a positive whole number, but was "
+        + "'eight'.", e.getMessage());
+  }
 }

@@ -234,4 +234,42 @@ class ReadConfTest {
     assertTrue(d.contains("overwrite=ifDifferent"), d);
     assertTrue(d.contains("pathGlobFilter=*.x"), d);
   }
+
+  @Test
+  void severalPathsBecomeOneRequestEach() {
+    // What DataFrameReader.load(p1, p2) (PySpark's load([p1, p2])) passes: a JSON array under "paths".
+    java.util.List<ReadRequest> rs = ReadConf.parseAll(Map.of("paths",
+        "[\"azureml://datastores/a/paths/x/\",\"azureml://jobs/run_1/outputs/artifacts/paths/outputs\"]",
+        "outputFolder", "/tmp/out", "checkMd5", "False"), Map.of());
+    assertEquals(2, rs.size());
+    assertEquals("a", rs.get(0).datastore());
+    assertEquals("x/", rs.get(0).prefix());
+    assertEquals("run_1", rs.get(1).runId());
+    assertEquals("outputs", rs.get(1).prefix());
+    for (ReadRequest r : rs) {
+      assertEquals("/tmp/out", r.transfer().outputFolder());
+      assertFalse(r.transfer().checkMd5());
+    }
+    assertEquals(1, ReadConf.parseAll(Map.of("datastore", "d"), Map.of()).size());
+  }
+
+  @Test
+  void badPathsSayWhatIsAccepted() {
+    for (String bad : new String[] {"azureml://datastores/a/paths/x", "[]", "{\"a\": 1}", ""}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ReadConf.parseAll(Map.of("paths", bad), Map.of()), bad);
+      assertTrue(e.getMessage().contains("'paths' must be a JSON array of azureml:// URIs"), e.getMessage());
+    }
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ReadConf.parseAll(Map.of("paths",
+        "[\"azureml://datastores/a/paths/x\"]", "datastore", "b"), Map.of())).getMessage().contains("not both"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ReadConf.parseAll(Map.of("paths",
+        "[\"/local/x\"]"), Map.of())).getMessage().contains("azureml:// URI"));
+  }
+
+  @Test
+  void emptyOverwriteIsAnError() {
+    IllegalArgumentException e = parseFails(Map.of("datastore", "d", "overwrite", ""));
+    assertTrue(e.getMessage().contains("'overwrite' is empty"), e.getMessage());
+    assertTrue(e.getMessage().contains("ifDifferent"), e.getMessage());
+  }
 }

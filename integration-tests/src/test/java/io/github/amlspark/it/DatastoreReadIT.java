@@ -16,7 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -76,42 +75,44 @@ class DatastoreReadIT {
     return reader(prefix).load();
   }
 
-  private static Map<String, Row> byPath(List<Row> rows) {
-    return rows.stream().collect(Collectors.toMap(r -> r.getString(r.fieldIndex("path")), r -> r));
-  }
-
   @Test
   void rowsFollowTheReadSchemaAndSkipFolderMarkers() throws Exception {
     Dataset<Row> df = read("foo/bar");
     assertEquals("path STRING NOT NULL,length BIGINT NOT NULL,modificationTime TIMESTAMP NOT NULL,"
         + "contentMd5 STRING,content BINARY", df.schema().toDDL());
-    Map<String, Row> rows = byPath(df.collectAsList());
     // A prefix is a plain string prefix: foo/bar also matches foo/barbaz/.
-    assertEquals(List.of("foo/bar/1.txt", "foo/bar/2.csv", "foo/barbaz/3.txt"),
-        rows.keySet().stream().sorted().toList());
-    Row one = rows.get("foo/bar/1.txt");
-    assertEquals(3L, one.getLong(1));
-    assertArrayEquals("one".getBytes(StandardCharsets.UTF_8), (byte[]) one.get(4));
-    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest("one".getBytes(StandardCharsets.UTF_8))),
-        one.getString(3));
-    assertTrue(one.getTimestamp(2).getTime() > 0);
+    DataFrames.assertSameRows(DataFrames.of("path STRING NOT NULL, length BIGINT NOT NULL, contentMd5 STRING, "
+            + "content BINARY", file("foo/bar/1.txt", "one"), file("foo/bar/2.csv", "two,2"),
+            file("foo/barbaz/3.txt", "three")),
+        df.select("path", "length", "contentMd5", "content"));
+    assertTrue(df.collectAsList().stream().allMatch(r -> r.getTimestamp(2).getTime() > 0));
+  }
+
+  private static Object[] file(String path, String content) throws Exception {
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    return new Object[] {path, (long) bytes.length, HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
+        .digest(bytes)), bytes};
+  }
+
+  private static Dataset<Row> paths(String... paths) {
+    return DataFrames.of("path STRING NOT NULL", java.util.Arrays.stream(paths).map(p -> new Object[] {p})
+        .toArray(Object[][]::new));
   }
 
   @Test
   void azuremlUrisNameTheDatastoreAndPath() {
-    List<Row> short_ = spark.read().format("azureml").option("workspaceConfig", config.toString())
-        .load("azureml://datastores/ds/paths/foo/bar/").select("path").collectAsList();
-    assertEquals(List.of("foo/bar/1.txt", "foo/bar/2.csv"), short_.stream().map(r -> r.getString(0)).sorted().toList());
-    List<Row> full = spark.read().format("azureml").option("workspaceConfig", config.toString())
+    DataFrames.assertSameRows(paths("foo/bar/1.txt", "foo/bar/2.csv"), spark.read().format("azureml")
+        .option("workspaceConfig", config.toString()).load("azureml://datastores/ds/paths/foo/bar/").select("path"));
+    DataFrames.assertSameRows(paths("other/4.txt"), spark.read().format("azureml")
+        .option("workspaceConfig", config.toString())
         .load("azureml://subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/local/workspaces/local"
-            + "/datastores/ds/paths/other").select("path").collectAsList();
-    assertEquals(List.of("other/4.txt"), full.stream().map(r -> r.getString(0)).toList());
+            + "/datastores/ds/paths/other").select("path"));
   }
 
   @Test
   void pathGlobFilterMatchesFileNames() {
-    List<Row> rows = reader("foo").option("pathGlobFilter", "*.txt").load().select("path").collectAsList();
-    assertEquals(List.of("foo/bar/1.txt", "foo/barbaz/3.txt"), rows.stream().map(r -> r.getString(0)).sorted().toList());
+    DataFrames.assertSameRows(paths("foo/bar/1.txt", "foo/barbaz/3.txt"),
+        reader("foo").option("pathGlobFilter", "*.txt").load().select("path"));
   }
 
   @Test

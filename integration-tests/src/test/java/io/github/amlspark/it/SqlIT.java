@@ -27,9 +27,10 @@ class SqlIT {
 
     spark.sql("CREATE OR REPLACE TEMPORARY VIEW aml_files USING azureml OPTIONS (workspaceConfig '" + config
         + "', datastore 'ds', prefix 'foo/bar')");
-    List<Row> rows = spark.sql("SELECT path, length, content FROM aml_files ORDER BY path").collectAsList();
-    assertEquals(List.of("foo/bar/1.txt", "foo/bar/2.txt"), rows.stream().map(r -> r.getString(0)).toList());
-    assertArrayEquals("two".getBytes(StandardCharsets.UTF_8), (byte[]) rows.get(1).get(2));
+    DataFrames.assertSameRows(DataFrames.of("path STRING NOT NULL, length BIGINT NOT NULL, content BINARY",
+            new Object[] {"foo/bar/1.txt", 3L, "one".getBytes(StandardCharsets.UTF_8)},
+            new Object[] {"foo/bar/2.txt", 3L, "two".getBytes(StandardCharsets.UTF_8)}),
+        spark.sql("SELECT path, length, content FROM aml_files"));
 
     Path out = dir.resolve("out");
     spark.sql("CREATE OR REPLACE TEMPORARY VIEW aml_download USING azureml OPTIONS (workspaceConfig '" + config

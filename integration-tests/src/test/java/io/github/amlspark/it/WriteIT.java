@@ -62,6 +62,12 @@ class WriteIT {
     assertEquals(List.of("baz/a.txt", "baz/sub/big.bin"), blobs.keySet().stream().sorted().toList());
     assertArrayEquals(MessageDigest.getInstance("MD5").digest(big), blobs.get("baz/sub/big.bin").getProperties().getContentMd5());
     assertArrayEquals(big, container.getBlobClient("baz/sub/big.bin").downloadContent().toBytes());
+    // Read back through the data source: the same rows, under the path.
+    DataFrames.assertSameRows(DataFrames.of("path STRING NOT NULL, content BINARY",
+            new Object[] {"baz/a.txt", "alpha".getBytes(StandardCharsets.UTF_8)},
+            new Object[] {"baz/sub/big.bin", big}),
+        spark.read().format("azureml").option("workspaceConfig", config.toString()).option("datastore", "ds")
+            .option("prefix", "baz/").load().select("path", "content"));
   }
 
   @Test

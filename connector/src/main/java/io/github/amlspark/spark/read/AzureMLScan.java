@@ -11,8 +11,11 @@ import io.github.amlspark.transfer.ContentReader;
 import io.github.amlspark.transfer.HadoopConfSource;
 import io.github.amlspark.transfer.OutputFolder;
 import io.github.amlspark.workspace.WorkspaceLocator;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import io.github.amlspark.spark.TransferMetrics;
@@ -25,20 +28,24 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A planned read. The driver resolves the workspace and datastore, issues the executors' SAS and lists the
- * blobs once; the listing is memoized, so that however often Spark asks, storage is listed once.
+ * blobs once; the listing is memoized, so that however often Spark asks, storage is listed once. A read of
+ * several paths ({@code load(p1, p2, ...)}) reads the union of their files.
  */
 public final class AzureMLScan implements Scan, Batch {
   private final SparkSession spark;
+  private final List<ReadRequest> requests;
+  // The paths' requests differ only in what they read: the settings of the first apply to all.
   private final ReadRequest request;
   private final StructType readSchema;
-  private ReadPlan plan;
+  private List<ReadPlan> plans;
   private TaskProgress progress;
   private InputPartition[] partitions;
   private Configuration hadoopConf;
 
-  AzureMLScan(SparkSession spark, ReadRequest request, StructType readSchema) {
+  AzureMLScan(SparkSession spark, List<ReadRequest> requests, StructType readSchema) {
     this.spark = spark;
-    this.request = request;
+    this.requests = List.copyOf(requests);
+    this.request = requests.get(0);
     this.readSchema = readSchema;
   }
 
@@ -50,7 +57,7 @@ public final class AzureMLScan implements Scan, Batch {
   @Override
   public String description() {
     // Shown by explain() and the Spark UI: names and paths only, never a credential.
-    return "azureml[" + request.describe() + "]";
+    return "azureml[" + requests.stream().map(ReadRequest::describe).collect(Collectors.joining("; ")) + "]";
   }
 
   @Override
@@ -58,40 +65,48 @@ public final class AzureMLScan implements Scan, Batch {
     return this;
   }
 
-  /** @return the listing behind this read, made on first use */
-  public synchronized ReadPlan plan() {
-    if (plan == null) {
-      plan = ReadPlanner.plan(request, WorkspaceLocator.ofProcess());
+  /** @return the listings behind this read, one per container, made on first use */
+  public synchronized List<ReadPlan> plans() {
+    if (plans == null) {
+      plans = ReadPlanner.planAll(requests, WorkspaceLocator.ofProcess());
     }
-    return plan;
+    return plans;
   }
 
-  /** @return the parsed read */
-  public ReadRequest request() {
-    return request;
+  /**
+   * @return the listing of a read of one path (the Java API's reads)
+   * @throws IllegalStateException when the read has several containers' listings
+   */
+  public ReadPlan plan() {
+    List<ReadPlan> p = plans();
+    if (p.size() != 1) {
+      throw new IllegalStateException("This read lists " + p.size() + " containers, not one.");
+    }
+    return p.get(0);
   }
 
   @Override
   public synchronized InputPartition[] planInputPartitions() {
     if (partitions == null) {
-      ReadPlan p = plan();
       int parallelism = spark.sparkContext().defaultParallelism();
-      if (request.isDownload()) {
-        partitions = DownloadTasks.plan(request, p, hadoopConf(), parallelism).stream()
-            .map(task -> new BlobInputPartition(task.files(), p.access(), task.refused()))
-            .toArray(InputPartition[]::new);
-        return partitions;
+      boolean content = Arrays.asList(readSchema.fieldNames()).contains("content");
+      List<InputPartition> all = new ArrayList<>();
+      for (ReadPlan p : plans()) {
+        if (request.isDownload()) {
+          DownloadTasks.plan(request, p, hadoopConf(), parallelism).forEach(
+              task -> all.add(new BlobInputPartition(task.files(), p.access(), task.refused())));
+          continue;
+        }
+        if (content) {
+          p.files().stream().filter(f -> f.length() > ContentReader.MAX_CONTENT_BYTES).findFirst()
+              .ifPresent(f -> {
+                throw new IllegalArgumentException(ContentReader.tooLarge(f));
+              });
+        }
+        PartitionPlanner.pack(p.files(), request.maxPartitionBytes(), request.openCostInBytes(), parallelism)
+            .forEach(files -> all.add(new BlobInputPartition(files, p.access(), Map.of())));
       }
-      if (Arrays.asList(readSchema.fieldNames()).contains("content")) {
-        p.files().stream().filter(f -> f.length() > ContentReader.MAX_CONTENT_BYTES).findFirst()
-            .ifPresent(f -> {
-              throw new IllegalArgumentException(ContentReader.tooLarge(f));
-            });
-      }
-      partitions = PartitionPlanner.pack(p.files(), request.maxPartitionBytes(), request.openCostInBytes(),
-              parallelism).stream()
-          .map(files -> new BlobInputPartition(files, p.access(), Map.of()))
-          .toArray(InputPartition[]::new);
+      partitions = all.toArray(InputPartition[]::new);
     }
     return partitions;
   }

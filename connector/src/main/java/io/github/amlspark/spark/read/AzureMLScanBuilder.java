@@ -2,6 +2,7 @@ package io.github.amlspark.spark.read;
 
 import io.github.amlspark.config.ReadRequest;
 import io.github.amlspark.spark.Schemas;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.ScanBuilder;
@@ -11,17 +12,17 @@ import org.apache.spark.sql.types.StructType;
 /** Builds a read, pruning columns: a query without {@code content} lists blobs and never GETs them. */
 public final class AzureMLScanBuilder implements ScanBuilder, SupportsPushDownRequiredColumns {
   private final SparkSession spark;
-  private final ReadRequest request;
+  private final List<ReadRequest> requests;
   private StructType readSchema;
 
   /**
    * @param spark the session
-   * @param request the parsed read
+   * @param requests the parsed read, one request per path ({@link io.github.amlspark.config.ReadConf#parseAll})
    */
-  public AzureMLScanBuilder(SparkSession spark, ReadRequest request) {
+  public AzureMLScanBuilder(SparkSession spark, List<ReadRequest> requests) {
     this.spark = spark;
-    this.request = request;
-    this.readSchema = Schemas.of(request.isDownload());
+    this.requests = requests;
+    this.readSchema = Schemas.of(requests.get(0).isDownload());
   }
 
   @Override
@@ -31,6 +32,6 @@ public final class AzureMLScanBuilder implements ScanBuilder, SupportsPushDownRe
 
   @Override
   public Scan build() {
-    return new AzureMLScan(spark, request, readSchema);
+    return new AzureMLScan(spark, requests, readSchema);
   }
 }
