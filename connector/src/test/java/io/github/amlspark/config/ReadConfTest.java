@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.Workspace;
+import io.github.amlspark.workspace.AzureMLAddress;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,20 @@ class ReadConfTest {
     assertEquals("run_1", r.runId());
     assertNull(r.datastore());
     assertEquals("outputs/", r.prefix());
+  }
+
+  @Test
+  void jobOutputsAndDataAssetsAreResolvedWhenPlanned() {
+    ReadRequest output = parse(Map.of("path", "azureml://jobs/j1/outputs/model/paths/w"));
+    assertNull(output.datastore());
+    assertNull(output.runId());
+    assertEquals(AzureMLAddress.Kind.JOB_OUTPUT, output.address().kind());
+    assertEquals("model", output.address().output());
+    assertTrue(output.describe().contains("address=azureml://jobs/j1/outputs/model/paths/w"), output.describe());
+    ReadRequest asset = parse(Map.of("path", "azureml:iris@latest"));
+    assertEquals(AzureMLAddress.Kind.DATA_ASSET, asset.address().kind());
+    assertEquals("iris", asset.address().asset());
+    assertNull(parse(Map.of("datastore", "ds")).address());
   }
 
   @Test
