@@ -10,11 +10,12 @@ import java.util.regex.Pattern;
 /**
  * An Azure ML v2 address, parsed: the forms the Azure ML SDK v2 and CLI print and accept.
  * <ul>
- *   <li>{@code azureml://datastores/<ds>/paths/<p>}: a datastore path;</li>
+ *   <li>{@code azureml://datastores/<ds>/paths/<p>}: a datastore path ({@code azureml://datastores/<ds>}:
+ *       its root);</li>
  *   <li>{@code azureml://jobs/<job>/outputs/artifacts/paths/<p>}: a job's own files (its artifacts);</li>
  *   <li>{@code azureml://jobs/<job>/outputs/<name>/paths/<p>}: a job's named output;</li>
  *   <li>{@code azureml://data/<name>/versions/<v>}, {@code azureml:<name>:<v>} and
- *       {@code azureml:<name>@latest}: a data asset version;</li>
+ *       {@code azureml:<name>@latest}: a data asset version ({@code azureml://data/<name>}: its latest);</li>
  * </ul>
  * each of the {@code azureml://} forms also workspace-qualified:
  * {@code azureml://subscriptions/<s>/resourcegroups/<rg>/[providers/Microsoft.MachineLearningServices/]workspaces/<w>/…},
@@ -53,14 +54,17 @@ public record AzureMLAddress(Kind kind, Workspace workspace, String datastore, S
 
   private static final Pattern WORKSPACE = Pattern.compile("subscriptions/([^/]+)/resourcegroups/([^/]+)/"
       + "(?:providers/Microsoft\\.MachineLearningServices/)?workspaces/([^/]+)/(.*)", Pattern.CASE_INSENSITIVE);
-  private static final Pattern DATASTORE = Pattern.compile("datastores/([^/]+)/paths(?:/(.*))?",
+  // azureml-fsspec's forms too: "paths/<p>" may be left out for the datastore's root.
+  private static final Pattern DATASTORE = Pattern.compile("datastores/([^/]+)(?:/paths(?:/(.*))?|/)?",
       Pattern.CASE_INSENSITIVE);
   // How Azure ML itself writes some locations (a job's default output): no "paths" segment.
   private static final Pattern DATASTORE_LOCATION = Pattern.compile("datastores/([^/]+)(?:/(.*))?",
       Pattern.CASE_INSENSITIVE);
   private static final Pattern JOB = Pattern.compile("jobs/([^/]+)/outputs/([^/]+)/paths(?:/(.*))?",
       Pattern.CASE_INSENSITIVE);
-  private static final Pattern DATA = Pattern.compile("data/([^/]+)/versions/([^/]+)/?", Pattern.CASE_INSENSITIVE);
+  // As in azureml-fsspec, a data asset without "versions/<v>" is its latest version.
+  private static final Pattern DATA = Pattern.compile("data/([^/]+)(?:/versions/([^/]+))?/?",
+      Pattern.CASE_INSENSITIVE);
   private static final Pattern SHORT_ASSET = Pattern.compile("([^:@/]+)(?::([^:@/]+)|@([^:@/]+))?");
 
   /**
@@ -119,10 +123,14 @@ public record AzureMLAddress(Kind kind, Workspace workspace, String datastore, S
       return new AzureMLAddress(artifacts ? Kind.ARTIFACTS : Kind.JOB_OUTPUT, workspace, null,
           decode(job.group(1)), artifacts ? null : output, null, null, pathPart(job.group(3)));
     }
+    if (rest.toLowerCase(Locale.ROOT).startsWith("registries/")) {
+      throw new IllegalArgumentException("'" + address + "' names an Azure ML registry, which amlspark does not "
+          + "read; read the asset's datastore path or a workspace data asset instead.");
+    }
     Matcher data = DATA.matcher(rest);
     if (data.matches()) {
       return new AzureMLAddress(Kind.DATA_ASSET, workspace, null, null, null, decode(data.group(1)),
-          decode(data.group(2)), "");
+          data.group(2) == null ? null : decode(data.group(2)), "");
     }
     throw invalid(address);
   }

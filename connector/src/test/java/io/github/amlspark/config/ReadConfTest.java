@@ -151,7 +151,7 @@ class ReadConfTest {
 
   @Test
   void malformedAzuremlUriIsAnError() {
-    IllegalArgumentException e = parseFails(Map.of("path", "azureml://datastores/ds"));
+    IllegalArgumentException e = parseFails(Map.of("path", "azureml://datastores/ds/files/x"));
     assertTrue(e.getMessage().contains("azureml://datastores/ds"), e.getMessage());
   }
 

@@ -133,6 +133,24 @@ class AzureMLAddressTest {
   }
 
   @Test
+  void azuremlFsspecsOptionalSegmentsMeanTheRootAndTheLatestVersion() {
+    AzureMLAddress root = AzureMLAddress.parse("azureml://subscriptions/S/resourcegroups/R/workspaces/W/datastores/ds");
+    assertEquals(Kind.DATASTORE, root.kind());
+    assertEquals("", root.path());
+    assertEquals("", AzureMLAddress.parse("azureml://datastores/ds/").path());
+    AzureMLAddress latest = AzureMLAddress.parse("azureml://subscriptions/S/resourcegroups/R/workspaces/W/data/iris");
+    assertEquals(Kind.DATA_ASSET, latest.kind());
+    assertNull(latest.version());
+  }
+
+  @Test
+  void registriesAreAClearError() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> AzureMLAddress.parse("azureml://registries/azureml/data/iris/versions/1"));
+    assertTrue(e.getMessage().contains("registry"), e.getMessage());
+  }
+
+  @Test
   void emptyPathPartMeansEverything() {
     assertEquals("", AzureMLAddress.parse("azureml://datastores/ds/paths").path());
     assertEquals("", AzureMLAddress.parse("azureml://datastores/ds/paths/").path());
@@ -155,12 +173,11 @@ class AzureMLAddressTest {
 
   @ParameterizedTest
   @ValueSource(strings = {
-      "azureml://datastores/ds",
       "azureml://datastores//paths/x",
       "azureml://datastores/ds/files/x",
       "azureml://jobs/r/outputs/x",
       "azureml://jobs/r/outputs",
-      "azureml://data/iris",
+      "azureml://data/iris/x",
       "azureml://subscriptions/S/resourcegroups/R/datastores/ds/paths/x",
       "azureml://subscriptions/S/resourcegroups/R/providers/Other.Provider/workspaces/W/datastores/ds/paths/x",
       "azureml://",
