@@ -103,7 +103,7 @@ final class Subcommands {
       description = "List the files of a datastore, run or address with their sizes and MD5s (no content is "
           + "read).")
   static final class Ls implements Callable<Integer> {
-    /** Exactly one of the two. */
+    /** Exactly one of the three. */
     static final class Target {
       @Option(names = "--datastore", required = true, paramLabel = "DS", description = "Datastore name.")
       String datastore;
@@ -125,6 +125,10 @@ final class Subcommands {
 
     @Override
     public Integer call() {
+      if (target.address != null && !prefix.isEmpty()) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--prefix cannot be combined with --address: the address carries its own path.");
+      }
       SparkSession spark = common.session();
       try {
         var reader = spark.read().format("azureml");
@@ -132,9 +136,6 @@ final class Subcommands {
           reader = reader.option("prefix", prefix);
           reader = target.datastore != null ? reader.option("datastore", target.datastore)
               : reader.option("runId", target.runId);
-        } else if (!prefix.isEmpty()) {
-          throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-              "--prefix cannot be combined with --address: the address carries its own path.");
         }
         if (common.workspaceConfig != null) {
           reader = reader.option("workspaceConfig", common.workspaceConfig);
