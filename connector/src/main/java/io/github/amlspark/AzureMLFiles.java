@@ -98,6 +98,34 @@ public final class AzureMLFiles {
     return transfers.download(source, prefix, outputFolder, options, OverwriteMode.NEVER, false);
   }
 
+  // ----- addresses -----
+
+  /**
+   * Downloads what an Azure ML address names: a datastore path, a job's artifacts or named output, or a
+   * data asset version ({@code azureml:<name>:<version>}, {@code azureml:<name>@latest}); see
+   * {@code docs/addresses.md}. Files keep their full path relative to the datastore root (for
+   * {@code artifacts}: the run's root); existing files are skipped.
+   *
+   * @param address the address
+   * @param outputFolder local path or Hadoop URI; created when missing
+   * @return every file's outcome
+   */
+  public TransferReport download(String address, String outputFolder) {
+    return download(address, outputFolder, TransferOptions.defaults());
+  }
+
+  /**
+   * @param address the address
+   * @param outputFolder local path or Hadoop URI; created when missing
+   * @param options overwrite (default NEVER), checksum (default off), progress and glob settings
+   * @return every file's outcome
+   */
+  public TransferReport download(String address, String outputFolder, TransferOptions options) {
+    Map<String, String> source = new LinkedHashMap<>();
+    source.put(AmlOptions.PATH, requireNonBlank(address, "address"));
+    return transfers.download(source, null, outputFolder, options, OverwriteMode.NEVER, false);
+  }
+
   // ----- runs -----
 
   /**

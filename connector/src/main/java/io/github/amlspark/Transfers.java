@@ -201,7 +201,10 @@ final class Transfers {
     AzureMLFiles.requireNonBlank(outputFolder, "outputFolder");
     Map<String, String> readOptions = new LinkedHashMap<>(source);
     readOptions.putAll(workspaceOptions());
-    readOptions.put(AmlOptions.PREFIX, prefix == null ? "" : prefix);
+    if (!source.containsKey(AmlOptions.PATH)) {
+      // An address carries its own path.
+      readOptions.put(AmlOptions.PREFIX, prefix == null ? "" : prefix);
+    }
     readOptions.put(AmlOptions.OUTPUT_FOLDER, outputFolder);
     readOptions.put(AmlOptions.OVERWRITE, options.overwriteOr(defaultOverwrite).optionValue());
     readOptions.put(AmlOptions.VALIDATE_CHECKSUM, String.valueOf(options.validateChecksumOr(defaultValidate)));
@@ -288,6 +291,11 @@ final class Transfers {
       TransferOptions options) {
     if (!plan.files().isEmpty()) {
       return;
+    }
+    if (source.containsKey(AmlOptions.PATH)) {
+      throw new NoFilesFoundException("No files" + (options.pathGlobFilter() == null ? ""
+          : " matching \"" + options.pathGlobFilter() + "\"") + " were found at " + source.get(AmlOptions.PATH)
+          + ": " + plan.source() + ". Check the address's path.");
     }
     throw new NoFilesFoundException("No files with prefix \"" + readOptions.get(AmlOptions.PREFIX) + "\""
         + (options.pathGlobFilter() == null ? "" : " matching \"" + options.pathGlobFilter() + "\"")

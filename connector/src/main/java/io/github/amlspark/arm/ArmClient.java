@@ -71,7 +71,17 @@ public final class ArmClient {
    * @throws ArmException when ARM answers with an error (after retries)
    */
   public Map<String, Object> get(String path) {
-    return send(HttpMethod.GET, path);
+    return send(HttpMethod.GET, path, Map.of());
+  }
+
+  /**
+   * @param path a path under the workspace, e.g. {@code datastores}
+   * @param query query parameters besides {@code api-version}, e.g. {@code isDefault=true}
+   * @return the answer's JSON object
+   * @throws ArmException when ARM answers with an error (after retries)
+   */
+  public Map<String, Object> get(String path, Map<String, String> query) {
+    return send(HttpMethod.GET, path, query);
   }
 
   /**
@@ -80,7 +90,7 @@ public final class ArmClient {
    * @throws ArmException when ARM answers with an error (after retries)
    */
   public Map<String, Object> post(String path) {
-    return send(HttpMethod.POST, path);
+    return send(HttpMethod.POST, path, Map.of());
   }
 
   /** @return the credential's description, for messages */
@@ -88,8 +98,14 @@ public final class ArmClient {
     return credential.description();
   }
 
-  private Map<String, Object> send(HttpMethod method, String path) {
-    String url = workspaceBase + "/" + path + "?api-version=" + API_VERSION;
+  private Map<String, Object> send(HttpMethod method, String path, Map<String, String> query) {
+    StringBuilder url = new StringBuilder(workspaceBase).append('/').append(path).append("?api-version=")
+        .append(API_VERSION);
+    query.forEach((k, v) -> url.append('&').append(encode(k)).append('=').append(encode(v)));
+    return exchange(method, url.toString());
+  }
+
+  private Map<String, Object> exchange(HttpMethod method, String url) {
     HttpRequest request = new HttpRequest(method, url).setHeader(HttpHeaderName.ACCEPT, "application/json");
     if (method == HttpMethod.POST) {
       request.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json").setBody("{}");
@@ -125,6 +141,14 @@ public final class ArmClient {
     }
     throw new AzureMLException("Azure Resource Manager answered " + URI.create(url).getPath()
         + " with something that is not a JSON object.", null);
+  }
+
+  /**
+   * @param segment a name that goes into a path under the workspace (a job, a data asset, a version)
+   * @return it percent-encoded, so that no name can reach another path
+   */
+  public static String segment(String segment) {
+    return encode(segment);
   }
 
   private static String encode(String segment) {

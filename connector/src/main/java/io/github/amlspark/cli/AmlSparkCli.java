@@ -7,7 +7,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code amlspark} command line: hi-ml's four operations plus {@code ls}, over the Java API, run
+ * The {@code amlspark} command line: hi-ml's four operations plus {@code download} (of an Azure ML address)
+ * and {@code ls}, over the Java API, run
  * locally ({@code bin/amlspark}) or as the main class under {@code spark-submit}. Exit code 0 when nothing
  * failed; 1 with a one-line reason on stderr when the operation failed; 2 for a usage error.
  */
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
     footer = {"", "From a clone of the repository, 'bin/amlspark demo' runs the main job on the embedded default "
         + "(the Azurite emulator and local Spark, no Azure account)."},
     subcommands = {Subcommands.DownloadRun.class, Subcommands.DownloadCheckpoints.class,
-        Subcommands.DownloadDatastore.class, Subcommands.Upload.class, Subcommands.Ls.class})
+        Subcommands.DownloadDatastore.class, Subcommands.Download.class, Subcommands.Upload.class, Subcommands.Ls.class})
 public final class AmlSparkCli implements Runnable {
   /** Exit code of an operation that failed (a usage error is picocli's 2). */
   static final int FAILED = 1;

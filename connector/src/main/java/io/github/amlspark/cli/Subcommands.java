@@ -66,6 +66,22 @@ final class Subcommands {
     }
   }
 
+  @Command(name = "download", mixinStandardHelpOptions = true,
+      description = "Download what an Azure ML address names: azureml://datastores/<ds>/paths/<p>, "
+          + "azureml://jobs/<job>/outputs/<output>/paths/<p>, azureml:<data asset>:<version> or "
+          + "azureml:<data asset>@latest (docs/addresses.md).")
+  static final class Download extends TransferCommand {
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "ADDRESS", description = "The Azure ML address.")
+    String address;
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Local folder or Hadoop URI.")
+    String output;
+
+    @Override
+    TransferReport run(AzureMLFiles files, TransferOptions options) {
+      return files.download(address, output, options);
+    }
+  }
+
   @Command(name = "upload", mixinStandardHelpOptions = true,
       description = "Upload a folder's files to a datastore (upload_to_datastore).")
   static final class Upload extends TransferCommand {
@@ -84,14 +100,18 @@ final class Subcommands {
   }
 
   @Command(name = "ls", mixinStandardHelpOptions = true,
-      description = "List the files of a datastore or run with their sizes and MD5s (no content is read).")
+      description = "List the files of a datastore, run or address with their sizes and MD5s (no content is "
+          + "read).")
   static final class Ls implements Callable<Integer> {
-    /** Exactly one of the two. */
+    /** Exactly one of the three. */
     static final class Target {
       @Option(names = "--datastore", required = true, paramLabel = "DS", description = "Datastore name.")
       String datastore;
       @Option(names = "--run-id", required = true, paramLabel = "ID", description = "Run id.")
       String runId;
+      @Option(names = "--address", required = true, paramLabel = "ADDRESS",
+          description = "An Azure ML address (docs/addresses.md); it carries its own path.")
+      String address;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -105,15 +125,23 @@ final class Subcommands {
 
     @Override
     public Integer call() {
+      if (target.address != null && !prefix.isEmpty()) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--prefix cannot be combined with --address: the address carries its own path.");
+      }
       SparkSession spark = common.session();
       try {
-        var reader = spark.read().format("azureml").option("prefix", prefix);
-        reader = target.datastore != null ? reader.option("datastore", target.datastore)
-            : reader.option("runId", target.runId);
+        var reader = spark.read().format("azureml");
+        if (target.address == null) {
+          reader = reader.option("prefix", prefix);
+          reader = target.datastore != null ? reader.option("datastore", target.datastore)
+              : reader.option("runId", target.runId);
+        }
         if (common.workspaceConfig != null) {
           reader = reader.option("workspaceConfig", common.workspaceConfig);
         }
-        List<Row> rows = reader.load().select("path", "length", "contentMd5").orderBy("path").collectAsList();
+        var loaded = target.address == null ? reader.load() : reader.load(target.address);
+        List<Row> rows = loaded.select("path", "length", "contentMd5").orderBy("path").collectAsList();
         long bytes = 0;
         for (Row r : rows) {
           spec.commandLine().getOut().printf("%12d  %-32s  %s%n", r.getLong(1),

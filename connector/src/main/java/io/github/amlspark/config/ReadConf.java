@@ -2,6 +2,7 @@ package io.github.amlspark.config;
 
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.Workspace;
+import io.github.amlspark.workspace.AzureMLAddress;
 import io.github.amlspark.workspace.WorkspaceRequest;
 import io.github.amlspark.transfer.RetryPolicy;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -45,23 +46,27 @@ public final class ReadConf {
     String runId = readOnly.get(AmlOptions.RUN_ID).orElse(null);
     String prefix = readOnly.get(AmlOptions.PREFIX).orElse(null);
     Workspace uriWorkspace = null;
+    AzureMLAddress address = null;
 
     String path = options.entrySet().stream()
         .filter(e -> e.getKey().equalsIgnoreCase(AmlOptions.PATH)).map(Map.Entry::getValue)
         .findFirst().orElse(null);
     if (path != null && !path.isBlank()) {
-      if (!AzureMLUri.isAzureMLUri(path)) {
-        throw new IllegalArgumentException("load(\"" + path + "\") needs an azureml:// URI such as "
-            + "azureml://datastores/<datastore>/paths/<path>; for a datastore name and prefix use "
-            + ".option(\"datastore\", ...).option(\"prefix\", ...).load().");
+      if (!AzureMLAddress.isAddress(path)) {
+        throw new IllegalArgumentException("load(\"" + path + "\") needs an Azure ML address such as "
+            + "azureml://datastores/<datastore>/paths/<path> or azureml:<data asset>:<version>; for a datastore "
+            + "name and prefix use .option(\"datastore\", ...).option(\"prefix\", ...).load().");
       }
-      AzureMLUri uri = AzureMLUri.parse(path);
+      AzureMLAddress uri = AzureMLAddress.parse(path);
       if (datastore != null || runId != null || prefix != null) {
-        throw new IllegalArgumentException("Give either an azureml:// URI to load() or the options "
+        throw new IllegalArgumentException("Give either an Azure ML address to load() or the options "
             + "'datastore'/'runId'/'prefix', not both.");
       }
-      datastore = uri.datastore();
-      runId = uri.runId();
+      switch (uri.kind()) {
+        case DATASTORE -> datastore = uri.datastore();
+        case ARTIFACTS -> runId = uri.job();
+        default -> address = uri;
+      }
       prefix = uri.path();
       uriWorkspace = uri.workspace();
     }
@@ -71,7 +76,7 @@ public final class ReadConf {
       runId = lookup.get(AmlOptions.RUN_ID).orElse(null);
       prefix = prefix != null ? prefix : lookup.get(AmlOptions.PREFIX).orElse(null);
     }
-    if ((datastore == null) == (runId == null)) {
+    if (address == null && (datastore == null) == (runId == null)) {
       throw new IllegalArgumentException("Set exactly one of the options 'datastore' and 'runId' "
           + "(or load an azureml:// URI): "
           + (datastore == null ? "neither was given." : "both were given."));
@@ -85,7 +90,7 @@ public final class ReadConf {
         lookup.positiveInt(AmlOptions.TRANSFER_CONCURRENCY, DEFAULT_CONCURRENCY, MAX_CONCURRENCY),
         retryPolicy(lookup), lookup.bool(AmlOptions.CHECK_MD5, true));
 
-    return new ReadRequest(workspaceRequest(lookup, uriWorkspace), datastore, runId,
+    return new ReadRequest(workspaceRequest(lookup, uriWorkspace), datastore, runId, address,
         prefix == null ? "" : prefix, lookup.get(AmlOptions.PATH_GLOB_FILTER).orElse(null), transfer,
         lookup.bytes(AmlOptions.MAX_PARTITION_BYTES, DEFAULT_MAX_PARTITION_BYTES),
         lookup.bytes(AmlOptions.OPEN_COST_IN_BYTES, DEFAULT_OPEN_COST_IN_BYTES), sasTtl(lookup));

@@ -1,6 +1,7 @@
 package io.github.amlspark.config;
 
 import io.github.amlspark.OverwriteMode;
+import io.github.amlspark.workspace.AzureMLAddress;
 import java.util.Map;
 
 /** Parses and validates the options of a write, with the precedence of {@link OptionLookup}. */
@@ -20,11 +21,11 @@ public final class WriteConf {
     String datastore = own.get(AmlOptions.DATASTORE).orElse(null);
     String path = own.get(AmlOptions.PATH).orElse("");
     io.github.amlspark.Workspace uriWorkspace = null;
-    if (AzureMLUri.isAzureMLUri(path)) {
-      AzureMLUri uri = AzureMLUri.parse(path);
-      if (uri.datastore() == null) {
+    if (AzureMLAddress.isAddress(path)) {
+      AzureMLAddress uri = AzureMLAddress.parse(path);
+      if (uri.kind() != AzureMLAddress.Kind.DATASTORE) {
         throw new IllegalArgumentException("Writes go to a datastore: use "
-            + "azureml://datastores/<datastore>/paths/<path>, not a job URI.");
+            + "azureml://datastores/<datastore>/paths/<path>, not a job or data asset address.");
       }
       if (datastore != null && !datastore.equals(uri.datastore())) {
         throw new IllegalArgumentException("Option 'datastore' (" + datastore + ") and the URI's datastore ("

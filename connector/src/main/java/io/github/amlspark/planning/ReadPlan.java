@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param access the container and a read-only SAS for it
  * @param files the files, folder markers and glob misses left out
- * @param source "datastore ds" or "run with ID r", for messages
+ * @param source "datastore ds", "run with ID r" or what an address resolved to, for messages
  */
 public record ReadPlan(ContainerAccess access, List<BlobEntry> files, String source) {
   /** @return the files' total length in bytes */

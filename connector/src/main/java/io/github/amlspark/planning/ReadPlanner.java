@@ -5,6 +5,7 @@ import io.github.amlspark.config.ReadRequest;
 import io.github.amlspark.transfer.BlobEntry;
 import io.github.amlspark.storage.BlobLister;
 import io.github.amlspark.storage.SasIssuer;
+import io.github.amlspark.workspace.AddressResolver;
 import io.github.amlspark.workspace.DatastoreResolver;
 import io.github.amlspark.workspace.DatastoreSpec;
 import io.github.amlspark.workspace.ResolvedWorkspace;
@@ -18,9 +19,6 @@ import java.util.Map;
 
 /** Driver-side planning of a read: workspace, datastore, executors' access, listing. */
 public final class ReadPlanner {
-  /** The datastore that holds every run's own files. */
-  public static final String ARTIFACT_STORE = "workspaceartifactstore";
-
   private ReadPlanner() {
   }
 
@@ -31,6 +29,16 @@ public final class ReadPlanner {
    */
   public static ReadPlan plan(ReadRequest request, WorkspaceLocator locator) {
     ResolvedWorkspace workspace = locator.locate(request.workspace());
+    if (request.address() != null) {
+      AddressResolver.DatastorePath location = AddressResolver.resolve(workspace, request.address());
+      SasIssuer.ReadAccess access = readAccess(workspace, location.datastore(), request);
+      List<BlobEntry> files = BlobLister.list(access.listing(), "", location.path(), request.pathGlobFilter());
+      if (location.file()) {
+        // A file is its own name only, not every name that starts with it.
+        files = files.stream().filter(f -> f.path().equals(location.path())).toList();
+      }
+      return new ReadPlan(access.executors(), files, location.source());
+    }
     if (request.datastore() != null) {
       SasIssuer.ReadAccess access = readAccess(workspace, request.datastore(), request);
       List<BlobEntry> files = BlobLister.list(access.listing(), "", request.prefix(), request.pathGlobFilter());
@@ -40,14 +48,14 @@ public final class ReadPlanner {
     if (!workspace.offline()) {
       RunLookup.check(workspace, runId);
     }
-    String root = "ExperimentRun/dcid." + runId + "/";
-    SasIssuer.ReadAccess access = readAccess(workspace, ARTIFACT_STORE, request);
+    String root = RunLookup.runRoot(runId);
+    SasIssuer.ReadAccess access = readAccess(workspace, RunLookup.ARTIFACT_STORE, request);
     List<BlobEntry> files = BlobLister.list(access.listing(), root, request.prefix(), request.pathGlobFilter());
     // Offline, a run exists when it has files; otherwise ARM has already said it exists.
     if (files.isEmpty() && workspace.offline() && BlobLister.noneUnder(access.listing(), root)) {
       throw new RunNotFoundException("Run " + runId + " was not found in workspace "
           + workspace.workspace().name() + " (" + workspace.foundBy() + "): it has no files in datastore "
-          + ARTIFACT_STORE + ". Check the run id.");
+          + RunLookup.ARTIFACT_STORE + ". Check the run id.");
     }
     return new ReadPlan(access.executors(), files, "run with ID " + runId);
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.amlspark.OverwriteMode;
 import io.github.amlspark.Workspace;
+import io.github.amlspark.workspace.AzureMLAddress;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,20 @@ class ReadConfTest {
   }
 
   @Test
+  void jobOutputsAndDataAssetsAreResolvedWhenPlanned() {
+    ReadRequest output = parse(Map.of("path", "azureml://jobs/j1/outputs/model/paths/w"));
+    assertNull(output.datastore());
+    assertNull(output.runId());
+    assertEquals(AzureMLAddress.Kind.JOB_OUTPUT, output.address().kind());
+    assertEquals("model", output.address().output());
+    assertTrue(output.describe().contains("address=azureml://jobs/j1/outputs/model/paths/w"), output.describe());
+    ReadRequest asset = parse(Map.of("path", "azureml:iris@latest"));
+    assertEquals(AzureMLAddress.Kind.DATA_ASSET, asset.address().kind());
+    assertEquals("iris", asset.address().asset());
+    assertNull(parse(Map.of("datastore", "ds")).address());
+  }
+
+  @Test
   void uriPlusDatastoreOrPrefixOptionIsAnError() {
     String uri = "azureml://datastores/ds/paths/foo";
     for (String key : new String[] {"datastore", "runId", "prefix"}) {
@@ -136,7 +151,7 @@ class ReadConfTest {
 
   @Test
   void malformedAzuremlUriIsAnError() {
-    IllegalArgumentException e = parseFails(Map.of("path", "azureml://datastores/ds"));
+    IllegalArgumentException e = parseFails(Map.of("path", "azureml://datastores/ds/files/x"));
     assertTrue(e.getMessage().contains("azureml://datastores/ds"), e.getMessage());
   }
 

@@ -83,14 +83,86 @@ final class ArmStub implements AutoCloseable {
 
   /** Serves a job as {@code GET …/jobs/{name}} returns it (a command job in the given state). */
   void job(String runId, String experiment, String status) {
+    job(runId, experiment, status, "{\"default\": " + output("uri_folder",
+        "azureml://datastores/workspaceartifactstore/ExperimentRun/dcid." + runId) + "}");
+  }
+
+  /**
+   * Serves a job with the given outputs.
+   *
+   * @param outputsJson its {@code properties.outputs} object: output name to {@link #output}
+   */
+  void job(String runId, String experiment, String status, String outputsJson) {
     server.stubFor(get(urlPathEqualTo(workspacePath() + "/jobs/" + runId)).willReturn(okJson(
         "{\"id\": \"" + workspacePath() + "/jobs/" + runId + "\", \"name\": \"" + runId + "\", "
             + "\"type\": \"Microsoft.MachineLearningServices/workspaces/jobs\", \"properties\": {"
             + "\"jobType\": \"Command\", \"status\": \"" + status + "\", \"experimentName\": \""
             + experiment + "\", \"displayName\": \"" + runId + "\", \"computeId\": \"" + workspacePath()
-            + "/computes/cpu-cluster\", \"outputs\": {\"default\": {\"jobOutputType\": \"uri_folder\", "
-            + "\"mode\": \"ReadWriteMount\", \"uri\": \"azureml://datastores/workspaceartifactstore/"
-            + "ExperimentRun/dcid." + runId + "\"}}}}")));
+            + "/computes/cpu-cluster\", \"outputs\": " + outputsJson + "}}")));
+  }
+
+  /**
+   * @param type its {@code jobOutputType}: uri_folder, uri_file, mlflow_model, ...
+   * @param uri its location, or null when the job gave it none (Azure ML's default applies)
+   * @return a job output as the job's {@code properties.outputs} holds it (api-version 2024-10-01)
+   */
+  static String output(String type, String uri) {
+    return "{\"jobOutputType\": \"" + type + "\", \"mode\": \"ReadWriteMount\", \"description\": null"
+        + (uri == null ? "" : ", \"uri\": \"" + uri + "\"") + "}";
+  }
+
+  /**
+   * Serves {@code GET …/datastores} (whatever its query, {@code isDefault=true} included): the one
+   * datastore given, marked as the workspace's default.
+   */
+  void defaultDatastore(String name, String account, String container) {
+    String json = datastoreJson(name, "AzureBlob", "\"containerName\": \"" + container + "\"", account,
+        "{\"credentialsType\": \"AccountKey\"}").replace("\"isDefault\": false", "\"isDefault\": true");
+    server.stubFor(get(urlPathEqualTo(workspacePath() + "/datastores")).willReturn(okJson(
+        "{\"value\": [" + json + "]}")));
+  }
+
+  /**
+   * Serves a data asset: its container ({@code GET …/data/{name}}, with {@code latestVersion}), each
+   * version ({@code GET …/data/{name}/versions/{v}}) and the versions' list, as api-version 2024-10-01
+   * returns them.
+   *
+   * @param dataType uri_folder, uri_file or mltable
+   * @param versionsToUris version to {@code dataUri}, in creation order; the last is the latest
+   */
+  void dataAsset(String name, String dataType, java.util.LinkedHashMap<String, String> versionsToUris) {
+    String path = workspacePath() + "/data/" + name;
+    String latest = null;
+    java.util.List<String> versions = new java.util.ArrayList<>();
+    for (var e : versionsToUris.entrySet()) {
+      String json = "{\"id\": \"" + path + "/versions/" + e.getKey() + "\", \"name\": \"" + e.getKey() + "\", "
+          + "\"type\": \"Microsoft.MachineLearningServices/workspaces/data/versions\", \"properties\": {"
+          + "\"dataType\": \"" + dataType + "\", \"dataUri\": \"" + e.getValue() + "\", \"description\": null, "
+          + "\"tags\": {}, \"properties\": {}, \"isAnonymous\": false, \"isArchived\": false}, "
+          + SYSTEM_DATA + "}";
+      server.stubFor(get(urlPathEqualTo(path + "/versions/" + e.getKey())).willReturn(okJson(json)));
+      versions.add(json);
+      latest = e.getKey();
+    }
+    server.stubFor(get(urlPathEqualTo(path + "/versions")).willReturn(okJson(
+        "{\"value\": [" + String.join(", ", versions) + "]}")));
+    String container = "{\"id\": \"" + path + "\", \"name\": \"" + name + "\", "
+        + "\"type\": \"Microsoft.MachineLearningServices/workspaces/data\", \"properties\": {"
+        + "\"dataType\": \"" + dataType + "\", \"description\": null, \"tags\": {}, \"properties\": {}, "
+        + "\"isArchived\": false, \"latestVersion\": \"" + latest + "\", \"nextVersion\": \"" + (versions.size() + 1)
+        + "\"}, " + SYSTEM_DATA + "}";
+    server.stubFor(get(urlPathEqualTo(path)).willReturn(okJson(container)));
+    server.stubFor(get(urlPathEqualTo(workspacePath() + "/data")).willReturn(okJson(
+        "{\"value\": [" + container + "]}")));
+  }
+
+  private static final String SYSTEM_DATA = "\"systemData\": {\"createdAt\": \"2026-01-05T10:00:00.000Z\", "
+      + "\"createdBy\": \"someone\", \"createdByType\": \"User\", \"lastModifiedAt\": "
+      + "\"2026-01-05T10:00:00.000Z\", \"lastModifiedBy\": \"someone\", \"lastModifiedByType\": \"User\"}";
+
+  /** Answers {@code GET …/<path>} with ARM's 404 (what it says for a job, data asset or version it lacks). */
+  void notFound(String path, String message) {
+    server.stubFor(get(urlPathEqualTo(workspacePath() + "/" + path)).willReturn(error(404, "UserError", message)));
   }
 
   /** @return an ARM error body */
