@@ -65,6 +65,11 @@ public final class AzureMLScan implements Scan, Batch {
     return this;
   }
 
+  /** @return the parsed read (of several paths: the first, whose settings apply to all) */
+  public ReadRequest request() {
+    return request;
+  }
+
   /** @return the listings behind this read, one per container, made on first use */
   public synchronized List<ReadPlan> plans() {
     if (plans == null) {
