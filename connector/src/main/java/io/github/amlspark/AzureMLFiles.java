@@ -3,12 +3,12 @@ package io.github.amlspark;
 import io.github.amlspark.auth.Credentials;
 import io.github.amlspark.config.AmlOptions;
 import io.github.amlspark.spark.ClasspathCheck;
+import io.github.amlspark.spark.Sessions;
 import io.github.amlspark.workspace.WorkspaceConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import scala.collection.JavaConverters;
 
 /**
  * The Java API: hi-ml's download and upload functions, with the driver resolving the workspace and
@@ -31,7 +31,10 @@ public final class AzureMLFiles {
   private AzureMLFiles(Builder builder) {
     ClasspathCheck.verify();
     // The credential stays in this JVM; reads and writes planned here name it by its handle.
-    this.transfers = new Transfers(builder.spark != null ? builder.spark : activeSession(), builder.workspace,
+    this.transfers = new Transfers(builder.spark != null ? builder.spark
+        // No session is started when none is active: a local one would only run its tasks in this JVM's
+        // threads, which the transfers do without it.
+        : Sessions.activeOrNull(), builder.workspace,
         builder.workspaceConfig, builder.credential == null ? null : Credentials.register(builder.credential));
   }
 
@@ -43,16 +46,6 @@ public final class AzureMLFiles {
   /** @return an instance that finds the workspace by discovery, same as {@code builder().build()} */
   public static AzureMLFiles create() {
     return builder().build();
-  }
-
-  /**
-   * No session is started when none is active: a local one would only run its tasks in this JVM's threads,
-   * which the transfers do without it.
-   */
-  private static SparkSession activeSession() {
-    return JavaConverters.<SparkSession>asJavaCollection(SparkSession.getActiveSession().toList()).stream()
-        .findFirst().orElseGet(() -> JavaConverters.<SparkSession>asJavaCollection(
-            SparkSession.getDefaultSession().toList()).stream().findFirst().orElse(null));
   }
 
   // ----- datastores -----

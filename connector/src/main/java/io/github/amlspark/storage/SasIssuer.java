@@ -127,6 +127,15 @@ public final class SasIssuer {
   }
 
   /**
+   * @return what the azureml file system's readers, writers and Spark's commit protocol do in one container:
+   *     read, list, create, write, add and delete (WASB renames by copy and delete)
+   */
+  public static BlobContainerSasPermission fileSystem() {
+    return new BlobContainerSasPermission().setReadPermission(true).setListPermission(true)
+        .setCreatePermission(true).setWritePermission(true).setAddPermission(true).setDeletePermission(true);
+  }
+
+  /**
    * @param mode the upload's overwrite mode
    * @return create and write; plus read unless {@code overwrite=true}: {@code ifDifferent} compares with the
    *     blob there, and {@code false} tells its own blob from another writer's when a retried create is refused

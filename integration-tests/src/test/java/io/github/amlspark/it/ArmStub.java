@@ -181,10 +181,19 @@ final class ArmStub implements AutoCloseable {
    * @return a config.json for the stub's workspace, not offline, its storage account mapped to Azurite
    */
   Path workspaceConfig(Path dir) {
+    return workspaceConfig(dir, TestEnvironment.azurite().accountUrl());
+  }
+
+  /**
+   * @param dir where to write it
+   * @param accountUrl where the storage account is served (e.g. the WASB emulator)
+   * @return a config.json for the stub's workspace, not offline, its storage account mapped to accountUrl
+   */
+  Path workspaceConfig(Path dir, String accountUrl) {
     String json = "{\"subscription_id\": \"" + WORKSPACE.subscriptionId() + "\", \"resource_group\": \""
         + WORKSPACE.resourceGroup() + "\", \"workspace_name\": \"" + WORKSPACE.name() + "\", "
         + "\"arm_endpoint\": \"" + endpoint() + "\", "
-        + "\"storage_endpoints\": {\"devstoreaccount1\": \"" + TestEnvironment.azurite().accountUrl() + "\"}}";
+        + "\"storage_endpoints\": {\"devstoreaccount1\": \"" + accountUrl + "\"}}";
     try {
       Files.createDirectories(dir);
       return Files.writeString(dir.resolve("config.json"), json);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.sas.BlobContainerSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import io.github.amlspark.AzureMLFiles;
@@ -43,6 +44,7 @@ import org.apache.logging.log4j.core.config.AppenderRef;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFirehoseListener;
 import org.apache.spark.scheduler.SparkListenerEvent;
 import org.apache.spark.sql.Dataset;
@@ -102,6 +104,19 @@ class SecretLeakIT {
     arm.server().stubFor(ArmStub.getDatastore(forbiddenDs).willReturn(ArmStub.error(403, "AuthorizationFailed",
         "The client does not have authorization to perform action.")));
     Path config = arm.workspaceConfig(dir.resolve("cfg"));
+    // The azureml file system: an account-key datastore on the WASB emulator, set up as Hadoop entries.
+    BlobContainerClient fsContainer = new BlobServiceClientBuilder()
+        .connectionString(TestEnvironment.wasbAzurite().connectionString()).buildClient()
+        .getBlobContainerClient(unique("leakfs"));
+    fsContainer.create();
+    TestEnvironment.put(fsContainer, "a/1.txt", "one".getBytes(StandardCharsets.UTF_8));
+    String fsDs = unique("leakfs");
+    arm.datastore(fsDs, "AzureBlob", Azurite.ACCOUNT, fsContainer.getBlobContainerName(), "AccountKey",
+        "{\"secretsType\": \"AccountKey\", \"key\": \"" + Azurite.ACCOUNT_KEY + "\"}");
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    hadoop.set("fs.azureml.workspaceConfig", arm.workspaceConfig(dir.resolve("fscfg"),
+        TestEnvironment.wasbAzurite().accountUrl()).toString());
+    hadoop.set("fs.azureml.credentialProvider", StaticTokenCredential.class.getName());
     Path src = Files.createDirectories(dir.resolve("src"));
     Files.writeString(src.resolve("up.txt"), "up");
 
@@ -154,12 +169,33 @@ class SecretLeakIT {
       addThrown(noRead);
       addReport(noRead.report());
       addThrown(assertThrows(Exception.class, () -> read(config, noReadDs).collectAsList()));
+      // The file system: a read, a write, an unknown datastore; then its SAS is a secret to look for.
+      String fsRoot = "azureml://datastores/" + fsDs + "/paths";
+      // Filtered, so that codegen's explain has a subtree to show too.
+      Dataset<Row> fsRead = spark.read().text(fsRoot + "/a").where("length(value) > 0");
+      assertEquals(1, fsRead.collectAsList().size());
+      plans(fsRead).forEach(p -> add("explain", p));
+      fsRead.write().text(fsRoot + "/copy");
+      addThrown(assertThrows(Exception.class,
+          () -> spark.read().text("azureml://datastores/" + unique("nosuch") + "/paths/a").collectAsList()));
+      String fsSas = hadoop.get("fs.azure.sas." + fsContainer.getBlobContainerName() + ".storageemulator");
+      Matcher fsSig = SIG.matcher(fsSas);
+      assertTrue(fsSig.find(), "the file system published a SAS");
+      secrets.add(fsSig.group(2) + fsSig.group(3));
+      secrets.add(URLDecoder.decode(fsSig.group(2) + fsSig.group(3), StandardCharsets.UTF_8));
+      // What the Spark UI's environment page and the event log show of the Hadoop configuration.
+      List<scala.Tuple2<String, String>> entries = new ArrayList<>();
+      hadoop.forEach(e -> entries.add(new scala.Tuple2<>(e.getKey(), e.getValue())));
+      add("environment", String.valueOf(org.apache.spark.util.Utils.redact(SparkEnv.get().conf(),
+          scala.collection.JavaConverters.asScalaBuffer(entries).toSeq())));
       // The event log and the UI see what the listener bus delivers: let it drain first.
       spark.sparkContext().listenerBus().waitUntilEmpty(30_000);
     } finally {
       spark.sparkContext().removeSparkListener(listener);
       stopCapture.run();
     }
+    hadoop.unset("fs.azureml.workspaceConfig");
+    hadoop.unset("fs.azureml.credentialProvider");
     add("logs", log.toString());
     captured.put("events", new ArrayList<>(events));
     for (BlobContainerClient c : List.of(keyContainer, sasContainer)) {
@@ -200,6 +236,13 @@ class SecretLeakIT {
   void plansShowNoSecret() {
     texts("explain").forEach(p -> assertTrue(p.contains("azureml"), "the plan shows the source: " + p));
     assertNoSecret("explain");
+  }
+
+  @Test
+  void theSparkUiAndEventLogShowTheFileSystemsSasRedacted() {
+    String environment = String.join("\n", texts("environment"));
+    assertTrue(environment.contains("fs.azure.sas."), "the SAS entries are among what is shown");
+    assertNoSecret("environment");
   }
 
   @Test
