@@ -2,6 +2,7 @@ package io.github.amlspark.hadoop;
 
 import io.github.amlspark.workspace.AzureMLAddress;
 import java.io.IOException;
+import java.util.Locale;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -39,6 +40,11 @@ record Address(String authority, String rootPath, AzureMLAddress root, String re
       try {
         root = AzureMLAddress.parse(AzureMLAddress.SCHEME + authority + rootPath);
       } catch (IllegalArgumentException notARoot) {
+        continue;
+      }
+      // "datastores/<ds>" alone is an address too (the datastore's root): a root ends in the keyword.
+      String keyword = root.kind() == AzureMLAddress.Kind.DATASTORE ? "/" + root.datastore() + "/paths" : "";
+      if (!rootPath.toLowerCase(Locale.ROOT).endsWith(keyword.toLowerCase(Locale.ROOT))) {
         continue;
       }
       return new Address(authority, rootPath, root, end >= path.length() ? "" : path.substring(end + 1));

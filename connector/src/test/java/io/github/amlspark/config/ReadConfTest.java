@@ -278,7 +278,7 @@ class ReadConfTest {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> ReadConf.parseAll(Map.of("paths",
         "[\"azureml://datastores/a/paths/x\"]", "datastore", "b"), Map.of())).getMessage().contains("not both"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> ReadConf.parseAll(Map.of("paths",
-        "[\"/local/x\"]"), Map.of())).getMessage().contains("azureml:// URI"));
+        "[\"/local/x\"]"), Map.of())).getMessage().contains("needs an Azure ML address"));
   }
 
   @Test
