@@ -37,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * as a user's application does), no slf4j, no JNA natives.
  */
 class ShadedJarIT {
+  private static final String HADOOP_FILE_SYSTEMS = "META-INF/services/org.apache.hadoop.fs.FileSystem";
+
   /**
    * The only entries outside io/github/amlspark and META-INF: files read by these exact names (azure-core's
    * SDK name and version properties, which it looks up unrelocated; the command line's log configuration).
@@ -140,8 +142,14 @@ class ShadedJarIT {
       assertEquals(List.of(), Collections.list(jar.entries()).stream().map(JarEntry::getName)
           // ServiceLoader files (jline also reads a folder of its own below META-INF/services by path).
           .filter(n -> n.matches("META-INF/services/[^/]+") && !n.startsWith("META-INF/services/io.github.amlspark.")
-              && !n.equals("META-INF/services/org.apache.spark.sql.sources.DataSourceRegister")).toList(),
-          "service files of unrelocated interfaces");
+              && !n.equals("META-INF/services/org.apache.spark.sql.sources.DataSourceRegister")
+              && !n.equals(HADOOP_FILE_SYSTEMS)).toList(),
+          "service files of unrelocated interfaces other than the connector's own Spark and Hadoop registrations");
+      // Hadoop's file-system registration names only the azureml file system (nothing bundled rides along).
+      try (InputStream in = jar.getInputStream(jar.getEntry(HADOOP_FILE_SYSTEMS))) {
+        assertEquals(List.of("io.github.amlspark.hadoop.AzureMLFileSystem"), new String(in.readAllBytes(),
+            StandardCharsets.UTF_8).lines().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
+      }
       assertNotNull(jar.getEntry("META-INF/services/io.github.amlspark.shaded.azure.core.http.HttpClientProvider"));
     }
   }
