@@ -4,6 +4,7 @@ import io.github.amlspark.auth.Credentials;
 import io.github.amlspark.config.AmlOptions;
 import io.github.amlspark.spark.ClasspathCheck;
 import io.github.amlspark.spark.Sessions;
+import io.github.amlspark.spark.SparkInternals;
 import io.github.amlspark.workspace.WorkspaceConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -30,12 +31,16 @@ public final class AzureMLFiles {
 
   private AzureMLFiles(Builder builder) {
     ClasspathCheck.verify();
+    // No session is started when none is active: a local one would only run its tasks in this JVM's
+    // threads, which the transfers do without it.
+    SparkSession spark = builder.spark != null ? builder.spark : Sessions.activeOrNull();
+    if (spark != null) {
+      // Before Transfers loads: on a Spark Connect client it would fail on the classes it plans with.
+      SparkInternals.requireClassic(spark);
+    }
     // The credential stays in this JVM; reads and writes planned here name it by its handle.
-    this.transfers = new Transfers(builder.spark != null ? builder.spark
-        // No session is started when none is active: a local one would only run its tasks in this JVM's
-        // threads, which the transfers do without it.
-        : Sessions.activeOrNull(), builder.workspace,
-        builder.workspaceConfig, builder.credential == null ? null : Credentials.register(builder.credential));
+    this.transfers = new Transfers(spark, builder.workspace, builder.workspaceConfig,
+        builder.credential == null ? null : Credentials.register(builder.credential));
   }
 
   /** @return a builder; every setting is optional */
@@ -281,7 +286,8 @@ public final class AzureMLFiles {
 
     /**
      * @param spark the session to run on; default the active one, else none (the transfers then run in
-     *     this JVM's threads, as on a local session)
+     *     this JVM's threads, as on a local session). On Spark 4.0 it must be a classic session: with a
+     *     Spark Connect one, {@link #build()} throws {@link UnsupportedOperationException}
      * @return this builder
      */
     public Builder spark(SparkSession spark) {
@@ -325,6 +331,8 @@ public final class AzureMLFiles {
     /**
      * @return the configured instance
      * @throws WorkspaceNotFoundException when a given workspace config file does not exist or is unusable
+     * @throws UnsupportedOperationException when the session (given or active) is not a classic one, such
+     *     as a Spark Connect session on Spark 4.0
      */
     public AzureMLFiles build() {
       if (workspaceConfig != null) {

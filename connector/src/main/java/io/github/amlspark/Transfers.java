@@ -17,6 +17,8 @@ import io.github.amlspark.planning.ReadPlanner;
 import io.github.amlspark.progress.ProgressCounter;
 import io.github.amlspark.progress.ProgressDisplay;
 import io.github.amlspark.spark.AzureMLDataSource;
+import io.github.amlspark.spark.HadoopConf;
+import io.github.amlspark.spark.SparkInternals;
 import io.github.amlspark.spark.read.AzureMLScan;
 import io.github.amlspark.spark.write.UploadJob;
 import io.github.amlspark.storage.SasIssuer;
@@ -170,7 +172,7 @@ final class Transfers {
    */
   private Configuration hadoopConf() {
     if (spark != null) {
-      return spark.sessionState().newHadoopConf();
+      return HadoopConf.of(spark);
     }
     Configuration conf = new Configuration();
     sparkConf().forEach((k, v) -> {
@@ -272,7 +274,7 @@ final class Transfers {
   private List<FileTransfer> downloadAsSparkJob(Map<String, String> readOptions, Map<String, String> source,
       TransferOptions options) {
     Dataset<Row> rows = spark.read().format(AzureMLDataSource.SHORT_NAME).options(readOptions).load();
-    AzureMLScan scan = scanOf(rows.queryExecution().executedPlan());
+    AzureMLScan scan = scanOf(SparkInternals.queryExecution(rows).executedPlan());
     ReadPlan plan = scan.plan();
     requireFiles(plan, readOptions, source, options);
     try (ProgressDisplay display = options.showProgress()

@@ -6,9 +6,7 @@ import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import scala.Tuple4;
 import scala.collection.JavaConverters;
-import scala.collection.Seq;
 
 /**
  * A transfer's progress while its tasks run: the accumulators' merged values (finished tasks) plus what
@@ -26,8 +24,8 @@ final class LiveProgress extends SparkListener implements ProgressSource {
 
   @Override
   public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
-    for (Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task
-        : JavaConverters.seqAsJavaList(update.accumUpdates())) {
+    // var: the Seq is scala.collection.Seq on Scala 2.12 and immutable.Seq on 2.13.
+    for (var task : JavaConverters.seqAsJavaList(update.accumUpdates())) {
       long taskId = (Long) task._1();
       for (AccumulableInfo info : JavaConverters.seqAsJavaList(task._4())) {
         int slot = info.id() == progress.files().id() ? 0 : info.id() == progress.bytes().id() ? 1 : -1;

@@ -9,6 +9,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import scala.collection.JavaConverters;
 
 /** A Hadoop configuration that can be broadcast to executors (Configuration itself is not Serializable). */
 public final class HadoopConf implements Serializable {
@@ -41,7 +42,25 @@ public final class HadoopConf implements Serializable {
    * @return that configuration, broadcast once, as each task reaches it
    */
   public static HadoopConfSource broadcast(SparkSession spark) {
-    return broadcast(spark, spark.sessionState().newHadoopConf());
+    return broadcast(spark, of(spark));
+  }
+
+  /**
+   * The session's Hadoop configuration as Spark's own sources build it (its session state's
+   * {@code newHadoopConf()}: the context's configuration plus every session conf entry), through public API
+   * only, since Spark 4.0 keeps the session state on its classic session.
+   *
+   * @param spark the session
+   * @return a new configuration
+   */
+  public static Configuration of(SparkSession spark) {
+    Configuration conf = new Configuration(spark.sparkContext().hadoopConfiguration());
+    JavaConverters.mapAsJavaMap(spark.conf().getAll()).forEach((k, v) -> {
+      if (v != null) {
+        conf.set(k, v);
+      }
+    });
+    return conf;
   }
 
   /**

@@ -16,6 +16,7 @@ import io.github.amlspark.config.ReadRequest;
 import io.github.amlspark.planning.PartitionPlanner;
 import io.github.amlspark.planning.ReadPlan;
 import io.github.amlspark.planning.ReadPlanner;
+import io.github.amlspark.spark.SparkInternals;
 import io.github.amlspark.spark.read.AzureMLScan;
 import io.github.amlspark.workspace.WorkspaceLocator;
 import java.io.BufferedReader;
@@ -295,8 +296,8 @@ public final class PlanningBenchmark {
 
   /** A whole DataSource V2 read planned up to its RDD's partitions: analysis, listing, packing, no job. */
   private static Counted sparkPlan(SparkSession spark, String config) {
-    var execution = spark.read().format("azureml").option("datastore", "scale").option("workspaceConfig", config)
-        .load().queryExecution();
+    var execution = SparkInternals.queryExecution(spark.read().format("azureml").option("datastore", "scale")
+        .option("workspaceConfig", config).load());
     var rdd = execution.toRdd();
     rdd.getNumPartitions();
     var scan = (AzureMLScan) ((BatchScanExec) execution.executedPlan().collectLeaves().head()).scan();

@@ -1,5 +1,6 @@
 package io.github.amlspark.it;
 
+import io.github.amlspark.spark.SparkInternals;
 import io.github.amlspark.AzureMLFiles;
 import io.github.amlspark.FileTransfer;
 import io.github.amlspark.TransferOptions;
@@ -167,7 +168,7 @@ public final class ClusterDriver {
         .option("datastore", "ds").option("prefix", "data/").option("outputFolder", props.getProperty("out")
             + "/metrics").load();
     emit("readMetrics.rows", download.collectAsList().size());
-    Map<String, Long> m = PlanMetrics.of(download.queryExecution().executedPlan());
+    Map<String, Long> m = PlanMetrics.of(SparkInternals.queryExecution(download).executedPlan());
     emit("readMetrics.filesTransferred", m.get("filesTransferred"));
     emit("readMetrics.bytesTransferred", m.get("bytesTransferred"));
     emit("readMetrics.filesFailed", m.get("filesFailed"));

@@ -22,6 +22,7 @@ import io.github.amlspark.TransferStatus;
 import io.github.amlspark.WorkspaceNotFoundException;
 import io.github.amlspark.harness.Azurite;
 import io.github.amlspark.harness.LocalWorkspace;
+import io.github.amlspark.spark.SparkInternals;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -138,9 +139,9 @@ class DownloadErrorsIT {
   /** @return everything Spark shows of a query's plans: queryExecution, every explain mode, explain(true) */
   private static List<String> explainOutputs(Dataset<Row> df) {
     List<String> out = new ArrayList<>();
-    out.add(df.queryExecution().toString());
+    out.add(SparkInternals.queryExecution(df).toString());
     for (String mode : List.of("simple", "extended", "formatted", "cost", "codegen")) {
-      out.add(df.queryExecution().explainString(ExplainMode.fromString(mode)));
+      out.add(SparkInternals.queryExecution(df).explainString(ExplainMode.fromString(mode)));
     }
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
+import io.github.amlspark.spark.SparkInternals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ class DownloadFaultsIT {
       for (Row r : df.collectAsList()) {
         rows.put(r.getString(0), r);
       }
-      return new Outcome(rows, PlanMetrics.of(df.queryExecution().executedPlan()));
+      return new Outcome(rows, PlanMetrics.of(SparkInternals.queryExecution(df).executedPlan()));
     }, "the download finished within " + BOUND);
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.storage.blob.BlobContainerClient;
+import io.github.amlspark.spark.SparkInternals;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class MetricsIT {
         .option("datastore", "ds").option("outputFolder", dir.resolve("out").toString()).load();
     assertEquals(2, download.collectAsList().size());
 
-    Map<String, Long> m = PlanMetrics.of(download.queryExecution().executedPlan());
+    Map<String, Long> m = PlanMetrics.of(SparkInternals.queryExecution(download).executedPlan());
     assertEquals(1L, m.get("filesTransferred"), m.toString());
     assertEquals(1L, m.get("filesSkipped"), m.toString());
     assertEquals(0L, m.get("filesFailed"), m.toString());
@@ -68,7 +69,7 @@ class MetricsIT {
           .option("datastore", "ds").option("outputFolder", dir.resolve("rout").toString()).load();
       assertEquals(2, download.collectAsList().size());
 
-      Map<String, Long> m = PlanMetrics.of(download.queryExecution().executedPlan());
+      Map<String, Long> m = PlanMetrics.of(SparkInternals.queryExecution(download).executedPlan());
       assertEquals(2L, m.get("filesTransferred"), m.toString());
       assertEquals(0L, m.get("filesFailed"), m.toString());
       assertEquals(2L, m.get("retries"), "one retry per body cut short: " + m);

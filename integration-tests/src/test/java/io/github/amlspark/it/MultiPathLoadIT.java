@@ -1,5 +1,6 @@
 package io.github.amlspark.it;
 
+import io.github.amlspark.spark.SparkInternals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -77,8 +78,8 @@ class MultiPathLoadIT {
         "azureml://datastores/a/paths/y/");
     DataFrames.assertSameRows(DataFrames.of(FILE_SCHEMA, file("a", "x/1.txt"), file("a", "x/sub/2.txt"),
         file("a", "y/3.txt")), df.select("path", "content"));
-    assertTrue(df.queryExecution().executedPlan().toString().contains("prefix=x/sub/"),
-        "explain names every path: " + df.queryExecution().executedPlan());
+    assertTrue(SparkInternals.queryExecution(df).executedPlan().toString().contains("prefix=x/sub/"),
+        "explain names every path: " + SparkInternals.queryExecution(df).executedPlan());
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.github.amlspark.NoFilesFoundException;
 import io.github.amlspark.TransferException;
 import io.github.amlspark.TransferReport;
 import io.github.amlspark.harness.Azurite;
+import io.github.amlspark.spark.SparkInternals;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -313,10 +314,10 @@ class SecretLeakIT {
 
   /** @return every rendering of a query's plans: queryExecution, executedPlan, each explain mode, explain(true) */
   private static List<String> plans(Dataset<Row> df) {
-    List<String> out = new ArrayList<>(List.of(df.queryExecution().toString(),
-        df.queryExecution().executedPlan().toString()));
+    List<String> out = new ArrayList<>(List.of(SparkInternals.queryExecution(df).toString(),
+        SparkInternals.queryExecution(df).executedPlan().toString()));
     for (String mode : List.of("simple", "extended", "formatted", "cost", "codegen")) {
-      out.add(df.queryExecution().explainString(ExplainMode.fromString(mode)));
+      out.add(SparkInternals.queryExecution(df).explainString(ExplainMode.fromString(mode)));
     }
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);

@@ -26,6 +26,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.sources.DataSourceRegister;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,9 @@ class ShadedJarIT {
     Path jar = connectorJar();
     String name = jar.getFileName().toString();
     assertTrue(Files.isRegularFile(jar), "a jar, not a classes folder: " + jar);
-    assertTrue(name.matches("amlspark-connector-\\d[^/]*\\.jar"), name);
+    // The artifact for this suite's Scala: amlspark-connector_2.12 on Spark 3.5, _2.13 on Spark 4.0.
+    String scalaVersion = scala.util.Properties.versionNumberString().replaceFirst("^(\\d+\\.\\d+)\\..*", "$1");
+    assertTrue(name.matches("amlspark-connector_" + Pattern.quote(scalaVersion) + "-\\d[^/]*\\.jar"), name);
     assertFalse(name.startsWith("original-"), "not the unshaded jar: " + name);
     assertFalse(name.endsWith("-sources.jar") || name.endsWith("-tests.jar"), name);
     // Every connector package comes from that one jar.

@@ -15,6 +15,7 @@ import io.github.amlspark.TransferException;
 import io.github.amlspark.TransferOptions;
 import io.github.amlspark.TransferReport;
 import io.github.amlspark.TransferStatus;
+import io.github.amlspark.spark.HadoopConf;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ class WasbIT {
         .getBlobContainerClient("wasb-" + UUID.randomUUID().toString().substring(0, 8));
     wasbContainer.create();
     wasbRoot = "wasb://" + wasbContainer.getBlobContainerName() + "@" + EMULATOR_ACCOUNT;
-    wasb = FileSystem.newInstance(URI.create(wasbRoot + "/"), spark.sessionState().newHadoopConf());
+    wasb = FileSystem.newInstance(URI.create(wasbRoot + "/"), HadoopConf.of(spark));
     datastore = TestEnvironment.newContainer("wasb");
     Path config = TestEnvironment.workspaceConfig(dir, "ds", datastore);
     files = AzureMLFiles.builder().spark(spark).workspaceConfig(config.toString()).build();

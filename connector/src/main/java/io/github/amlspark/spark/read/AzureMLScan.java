@@ -143,7 +143,7 @@ public final class AzureMLScan implements Scan, Batch {
    */
   private synchronized Configuration hadoopConf() {
     if (hadoopConf == null && !localOutput()) {
-      hadoopConf = spark.sessionState().newHadoopConf();
+      hadoopConf = HadoopConf.of(spark);
     }
     return hadoopConf;
   }
