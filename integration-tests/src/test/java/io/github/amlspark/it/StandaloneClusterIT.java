@@ -315,7 +315,7 @@ class StandaloneClusterIT {
   void theDriverReachesTheConnectorOnlyThroughJars() {
     assertEquals(cluster.masterUrl(), results.get("driver.master"));
     assertEquals("false", results.get("driver.connectorOnSystemClassPath"), results.toString());
-    assertTrue(results.get("driver.connectorJar").matches(".*/amlspark-connector-\\d[^/]*\\.jar"),
+    assertTrue(results.get("driver.connectorJar").matches(".*/amlspark-connector_2\\.12-\\d[^/]*\\.jar"),
         results.get("driver.connectorJar"));
   }
 
