@@ -111,8 +111,7 @@ final class BlobHttp {
       status = connection.getResponseCode();
     } catch (IOException e) {
       connection.disconnect();
-      throw new TransientFailure("GET of " + what + " failed: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()), null, e);
+      throw transportFailure("GET", what, e);
     }
     if (accepted.contains(status)) {
       return new LongResponse(connection, status);
@@ -177,10 +176,7 @@ final class BlobHttp {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while transferring " + what);
     } catch (IOException e) {
-      // Connection refused or reset, no response within the timeout, a response cut off: all worth
-      // another try (the JDK's messages name no URL).
-      throw new TransientFailure(request.method() + " of " + what + " failed: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()), null, e);
+      throw transportFailure(request.method(), what, e);
     }
     int status = response.statusCode();
     if (accepted.contains(status)) {
@@ -188,6 +184,15 @@ final class BlobHttp {
     }
     throw refusal(request.method(), what, status, response.headers().firstValue("x-ms-error-code").orElse(null),
         response.headers().firstValue("Retry-After").orElse(null));
+  }
+
+  /**
+   * Connection refused or reset, no response within the timeout, a response cut off: all worth another try
+   * (the JDK's messages name no URL).
+   */
+  private static TransientFailure transportFailure(String method, String what, IOException e) {
+    return new TransientFailure(method + " of " + what + " failed: " + e.getClass().getSimpleName()
+        + (e.getMessage() == null ? "" : ": " + e.getMessage()), null, e);
   }
 
   /** @return what a status the caller does not handle means: a transient failure or a refusal */
