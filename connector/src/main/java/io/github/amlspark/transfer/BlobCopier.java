@@ -50,13 +50,15 @@ final class BlobCopier {
   /**
    * @param out where the bytes go, in order
    * @param positional the same file for writes at any position and reads back, or null
+   * @param landed told each time a further range of a streamed large blob is in the file, in order (the
+   *     file may start forcing what it holds)
    * @return the MD5 of the bytes written when it was computed ({@link TransferSettings#hashes}): every
    *     range matched its range MD5 when validating, and the whole matched the blob's Content-MD5 when it
    *     has one; null when nothing was checked
    * @throws ChecksumMismatch when the bytes did not match their MD5
    * @throws IOException when a request or the write fails
    */
-  byte[] copy(BlobEntry blob, OutputStream out, FileChannel positional) throws IOException {
+  byte[] copy(BlobEntry blob, OutputStream out, FileChannel positional, Runnable landed) throws IOException {
     boolean hash = settings.hashes(blob);
     byte[] md5;
     if (isSmall(blob)) {
@@ -66,7 +68,7 @@ final class BlobCopier {
       listener.bytesTransferred(blob.length());
       md5 = !hash ? null : chunk.md5() != null ? chunk.md5() : Md5.of(chunk.data(), chunk.data().length);
     } else if (positional != null && !settings.validateChecksum()) {
-      md5 = copyStreams(blob, positional, hash);
+      md5 = copyStreams(blob, positional, hash, landed);
     } else {
       md5 = copyRanges(blob, out, hash);
     }
@@ -88,7 +90,7 @@ final class BlobCopier {
    *
    * @return the MD5 of the bytes written when {@code hash}, else null
    */
-  private byte[] copyStreams(BlobEntry blob, FileChannel file, boolean hash) throws IOException {
+  private byte[] copyStreams(BlobEntry blob, FileChannel file, boolean hash, Runnable landed) throws IOException {
     long length = blob.length();
     MessageDigest md = hash ? Md5.newDigest() : null;
     ByteBuffer piece = hash ? ByteBuffer.allocate(HASH_PIECE) : null;
@@ -133,6 +135,7 @@ final class BlobCopier {
                 + " of " + blob.path() + " ended after " + head.done.get() + " bytes");
           }
           window.poll();
+          landed.run();
         } else {
           // Another range's permit or bytes may come first: wake on any range's progress.
           progress.awaitChange(seen);

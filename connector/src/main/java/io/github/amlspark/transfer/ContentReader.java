@@ -47,7 +47,7 @@ public final class ContentReader {
       for (int attempt = 1; ; attempt++) {
         byte[] content = new byte[(int) blob.length()];
         try {
-          copier.copy(blob, new ArrayOutput(content, content.length), null);
+          copier.copy(blob, new ArrayOutput(content, content.length), null, () -> { });
           return content;
         } catch (ChecksumMismatch e) {
           if (attempt >= FILE_ATTEMPTS) {

@@ -93,7 +93,7 @@ public final class DownloadEngine {
       String lastMismatch = null;
       for (int attempt = 1; attempt <= FILE_ATTEMPTS; attempt++) {
         try (OutputFolder.Staged staged = output.stage(relative)) {
-          byte[] md5 = copier.copy(blob, staged.out(), staged.positional());
+          byte[] md5 = copier.copy(blob, staged.out(), staged.positional(), staged::forceAhead);
           if (!staged.commit(settings.overwrite() != OverwriteMode.NEVER)) {
             return done(blob, file, TransferStatus.SKIPPED, false, null);
           }

@@ -20,6 +20,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /** An output folder on this machine's file system, written through java.nio. */
 final class LocalOutputFolder extends OutputFolder {
@@ -142,13 +144,40 @@ final class LocalOutputFolder extends OutputFolder {
     // Unbuffered: the engine writes whole blobs or whole ranges, and a buffer per file costs more
     // (allocation and zeroing) than it saves.
     return new Staged(inPieces(Channels.newOutputStream(channel))) {
+      // The force started ahead of the commit, if one is running: at most one per file at a time.
+      private Future<?> ahead;
+
       @Override
       public FileChannel positional() {
         return channel;
       }
 
       @Override
+      public synchronized void forceAhead() {
+        if (ahead == null || ahead.isDone()) {
+          ahead = TransferPool.get().submit(() -> {
+            disk.force(channel);
+            return null;
+          });
+        }
+      }
+
+      @Override
       void forceContent() throws IOException {
+        Future<?> running;
+        synchronized (this) {
+          running = ahead;
+        }
+        if (running != null) {
+          try {
+            running.get();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while forcing " + target + " to disk");
+          } catch (ExecutionException e) {
+            // The force below reports the disk's failure, if it persists.
+          }
+        }
         disk.force(channel);
       }
 

@@ -233,6 +233,13 @@ public abstract class OutputFolder {
       return committed;
     }
 
+    /**
+     * Starts forcing what the temporary file holds so far, without waiting, so that the commit's force has
+     * less left to write: called as a large file's ranges land. Nothing where nothing is forced.
+     */
+    public void forceAhead() {
+    }
+
     /** Forces the temporary file's content to disk; nothing where the file system offers no such call. */
     void forceContent() throws IOException {
     }

@@ -173,4 +173,46 @@ class OutputFolderTest {
     assertEquals(List.of("content, 0 in place", "content, 1 in place", "folder, 2 in place"), forced);
     assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(targets.get(1)));
   }
+
+  /**
+   * A large file's ranges ask for forces ahead of the commit: each runs on another thread without holding
+   * up the writer, one at a time per file, and the commit waits for it before its own force of every byte.
+   */
+  @Test
+  void forcesAheadRunAsideOneAtATimeAndTheCommitStillForcesEveryByte() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Thread writerThread = Thread.currentThread();
+    List<String> forced = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    LocalOutputFolder.Disk slow = new LocalOutputFolder.Disk() {
+      @Override
+      public void force(java.nio.channels.FileChannel file) throws IOException {
+        boolean writer = Thread.currentThread() == writerThread;
+        if (!writer) {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            throw new java.io.InterruptedIOException();
+          }
+        }
+        forced.add((writer ? "commit, " : "ahead, ") + file.size() + " bytes");
+      }
+
+      @Override
+      public void forceFolder(Path folder) {
+      }
+    };
+    OutputFolder folder = new LocalOutputFolder(dir, slow);
+    try (OutputFolder.Staged staged = folder.stage("big.bin")) {
+      staged.out().write(new byte[3]);
+      staged.forceAhead();
+      staged.out().write(new byte[4]);
+      // The first force ahead still runs: no second one is started.
+      staged.forceAhead();
+      assertEquals(List.of(), forced, "the writer is not held up by the forces ahead");
+      release.countDown();
+      assertTrue(staged.commit(true));
+    }
+    assertEquals(List.of("ahead, 7 bytes", "commit, 7 bytes"), forced);
+    assertEquals(7, Files.size(dir.resolve("big.bin")));
+  }
 }

@@ -27,16 +27,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * How fast the JDK's two HTTP clients read long bodies on this machine, beside curl: 2 × 256 MiB as 16 MiB
- * ranged GETs, 8 in flight, each body read in 1 MiB pieces and written at its offset into a file (the shape
- * of amlspark's large downloads, without its checks), with the asynchronous {@link HttpClient} and with the
- * blocking {@link HttpURLConnection}; curl downloads the two blobs whole, in parallel. Interleaved runs
- * after one warm-up round, in this JVM. Run it with {@code bin/benchmark http-clients [runs]}.
+ * How fast the JDK's two HTTP clients move long bodies on this machine, beside curl. Downloads: 2 × 256 MiB
+ * as 16 MiB ranged GETs, 8 in flight, each body read in 1 MiB pieces and written at its offset into a file
+ * (the shape of amlspark's large downloads, without its checks); curl downloads the two blobs whole, in
+ * parallel. Uploads: the same two files as one streamed Put Blob each, in parallel (the shape of amlspark's
+ * large uploads, without the MD5 pass); curl {@code -T}. Each with the asynchronous {@link HttpClient} and
+ * with the blocking {@link HttpURLConnection}. Interleaved runs after one warm-up round, in this JVM. Run it
+ * with {@code bin/benchmark http-clients [runs]}.
  */
 public final class HttpClientCeiling {
   private static final long BLOB = 256L * 1024 * 1024;
   private static final long RANGE = 16L * 1024 * 1024;
   private static final int IN_FLIGHT = 8;
+  /** Range bytes and ranges in flight (both blobs together) of the further GET shapes measured. */
+  private static final long[][] SHAPES = {{RANGE, 4}, {32L << 20, 4}, {64L << 20, 8}, {64L << 20, 4}, {BLOB, 2}};
   private static final HttpClient ASYNC = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final String VERSION = "2021-12-02";
 
@@ -61,6 +65,16 @@ public final class HttpClientCeiling {
       for (BlobItem b : container.listBlobs()) {
         urls.add(container.getBlobClient(b.getName()).getBlobUrl() + "?" + sas);
       }
+      BlobContainerClient uploads = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
+          .buildClient().createBlobContainer("uploads");
+      String uploadSas = uploads.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(2),
+          new BlobContainerSasPermission().setCreatePermission(true).setWritePermission(true)));
+      Path sources = Files.createTempDirectory("amlspark-httpclients-sources");
+      Seed.largeFiles(sources, 2, (int) BLOB);
+      List<Path> files;
+      try (var listing = Files.list(sources)) {
+        files = listing.sorted().toList();
+      }
       Map<String, List<Double>> seconds = new LinkedHashMap<>();
       for (int round = 0; round <= runs; round++) {
         for (String client : List.of("curl", "HttpClient", "HttpURLConnection")) {
@@ -68,17 +82,37 @@ public final class HttpClientCeiling {
           if (client.equals("curl")) {
             curl(urls, work);
           } else {
-            ranges(client, urls, work, pool);
+            ranges(client, urls, work, pool, RANGE);
           }
-          double s = (System.nanoTime() - start) / 1e9;
-          if (round > 0) {
-            seconds.computeIfAbsent(client, k -> new ArrayList<>()).add(s);
-          }
+          record(seconds, "GET " + client, round, start);
           Benchmark.deleteTree(work);
           Files.createDirectories(work);
+          if (client.equals("HttpURLConnection")) {
+            // Other shapes of the same GETs: fewer streams in flight, longer ranges, one GET per blob.
+            for (long[] shape : SHAPES) {
+              ExecutorService streams = Executors.newFixedThreadPool((int) shape[1]);
+              start = System.nanoTime();
+              ranges(client, urls, work, streams, shape[0]);
+              record(seconds, "GET " + client + ", " + (shape[0] == BLOB ? "whole blobs" : (shape[0] >> 20) + " MiB")
+                  + " x " + shape[1] + " in flight", round, start);
+              streams.shutdown();
+              Benchmark.deleteTree(work);
+              Files.createDirectories(work);
+            }
+          }
+          start = System.nanoTime();
+          List<String> targets = new ArrayList<>();
+          for (int i = 0; i < files.size(); i++) {
+            targets.add(uploads.getBlobClient("r" + round + "/" + client + i).getBlobUrl() + "?" + uploadSas);
+          }
+          puts(client, files, targets, pool);
+          record(seconds, "Put Blob " + client, round, start);
+          uploads.delete();
+          uploads.create();
         }
       }
-      System.out.println("| client | 2 x 256 MiB, median (s) | runs (s) | MB/s |");
+      Benchmark.deleteTree(sources);
+      System.out.println("| request, client | 2 x 256 MiB, median (s) | runs (s) | MB/s |");
       System.out.println("|---|---:|---|---:|");
       seconds.forEach((client, s) -> {
         List<Double> sorted = s.stream().sorted().toList();
@@ -92,6 +126,73 @@ public final class HttpClientCeiling {
     }
   }
 
+  /** Records the seconds since {@code start}, except in the warm-up round 0. */
+  private static void record(Map<String, List<Double>> seconds, String what, int round, long start) {
+    double s = (System.nanoTime() - start) / 1e9;
+    if (round > 0) {
+      seconds.computeIfAbsent(what, k -> new ArrayList<>()).add(s);
+    }
+  }
+
+  /** One streamed Put Blob per file, all in parallel. */
+  private static void puts(String client, List<Path> files, List<String> urls, ExecutorService pool)
+      throws Exception {
+    if (client.equals("curl")) {
+      List<String> command = new ArrayList<>(List.of("curl", "-sf", "--parallel", "--parallel-max", "2",
+          "-H", "x-ms-blob-type: BlockBlob", "-H", "x-ms-version: " + VERSION));
+      for (int i = 0; i < files.size(); i++) {
+        command.addAll(List.of("-T", files.get(i).toString(), urls.get(i)));
+      }
+      if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
+        throw new IllegalStateException("curl failed");
+      }
+      return;
+    }
+    List<Future<?>> sends = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      Path file = files.get(i);
+      String url = urls.get(i);
+      sends.add(pool.submit(() -> {
+        put(client, file, url);
+        return null;
+      }));
+    }
+    for (Future<?> send : sends) {
+      send.get();
+    }
+  }
+
+  private static void put(String client, Path file, String url) throws Exception {
+    long length = Files.size(file);
+    int status;
+    if (client.equals("HttpClient")) {
+      status = ASYNC.send(HttpRequest.newBuilder(URI.create(url)).header("x-ms-blob-type", "BlockBlob")
+          .header("x-ms-version", VERSION)
+          .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+            try {
+              return Files.newInputStream(file);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }), length)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } else {
+      HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+      connection.setRequestMethod("PUT");
+      connection.setDoOutput(true);
+      connection.setFixedLengthStreamingMode(length);
+      connection.setRequestProperty("x-ms-blob-type", "BlockBlob");
+      connection.setRequestProperty("x-ms-version", VERSION);
+      try (InputStream in = Files.newInputStream(file); var out = connection.getOutputStream()) {
+        in.transferTo(out);
+      }
+      status = connection.getResponseCode();
+      connection.getInputStream().close();
+    }
+    if (status != 201) {
+      throw new IllegalStateException("Put Blob answered " + status);
+    }
+  }
+
   private static void curl(List<String> urls, Path work) throws Exception {
     List<String> command = new ArrayList<>(List.of("curl", "-sf", "--parallel", "--parallel-max", "2"));
     for (int i = 0; i < urls.size(); i++) {
@@ -102,7 +203,8 @@ public final class HttpClientCeiling {
     }
   }
 
-  private static void ranges(String client, List<String> urls, Path work, ExecutorService pool) throws Exception {
+  private static void ranges(String client, List<String> urls, Path work, ExecutorService pool, long rangeBytes)
+      throws Exception {
     List<FileChannel> files = new ArrayList<>();
     List<Future<?>> parts = new ArrayList<>();
     try {
@@ -111,10 +213,10 @@ public final class HttpClientCeiling {
             StandardOpenOption.WRITE);
         files.add(file);
         String url = urls.get(i);
-        for (long offset = 0; offset < BLOB; offset += RANGE) {
+        for (long offset = 0; offset < BLOB; offset += rangeBytes) {
           long at = offset;
           parts.add(pool.submit(() -> {
-            get(client, url, at, Math.min(RANGE, BLOB - at), file);
+            get(client, url, at, Math.min(rangeBytes, BLOB - at), file);
             return null;
           }));
         }
