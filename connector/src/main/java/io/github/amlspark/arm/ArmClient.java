@@ -24,6 +24,8 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +39,8 @@ public final class ArmClient {
   public static final String PUBLIC_CLOUD = "https://management.azure.com";
   /** A stable Azure ML API version with datastores, secrets and jobs. */
   static final String API_VERSION = "2024-10-01";
+  private static final int MAX_NAMES = 500;
+  private static final int MAX_PAGES = 20;
   private static final HttpClient HTTP = HttpClient.createDefault(new HttpClientOptions()
       .setConnectTimeout(Duration.ofSeconds(30)).setResponseTimeout(Duration.ofSeconds(60))
       .setReadTimeout(Duration.ofSeconds(60)));
@@ -91,6 +95,45 @@ public final class ArmClient {
    */
   public Map<String, Object> post(String path) {
     return send(HttpMethod.POST, path, Map.of());
+  }
+
+  /**
+   * The names in an ARM list answer, page after page ({@code nextLink}), for "not found" messages: a
+   * workspace can have more datastores, jobs or assets than ARM puts on one page. A {@code nextLink} is
+   * followed only on this client's Resource Manager, since the request carries a token.
+   *
+   * @param path a list under the workspace, e.g. {@code datastores}
+   * @return at most {@value #MAX_NAMES} names; empty when the list cannot be read (the names are only a
+   *     hint in a message about another failure)
+   */
+  public List<String> names(String path) {
+    List<String> names = new ArrayList<>();
+    try {
+      Map<String, Object> page = get(path);
+      for (int pages = 1; ; pages++) {
+        if (page.get("value") instanceof List<?> values) {
+          for (Object v : values) {
+            if (v instanceof Map<?, ?> item && item.get("name") instanceof String n && names.size() < MAX_NAMES) {
+              names.add(n);
+            }
+          }
+        }
+        if (!(page.get("nextLink") instanceof String next) || names.size() >= MAX_NAMES || pages >= MAX_PAGES
+            || !sameEndpoint(next)) {
+          return names;
+        }
+        page = exchange(HttpMethod.GET, next);
+      }
+    } catch (AzureMLException | IllegalArgumentException e) {
+      return names;
+    }
+  }
+
+  private boolean sameEndpoint(String url) {
+    URI next = URI.create(url);
+    URI ours = URI.create(endpoint);
+    return ours.getScheme().equalsIgnoreCase(next.getScheme()) && ours.getHost().equalsIgnoreCase(next.getHost())
+        && ours.getPort() == next.getPort();
   }
 
   /** @return the credential's description, for messages */

@@ -200,20 +200,9 @@ public final class AddressResolver {
         + names(arm, "data/" + ArmClient.segment(asset) + "/versions") + ". Or use azureml:" + asset + "@latest.");
   }
 
-  /** @return the names in an ARM list answer (its first page), "none" when empty or unlistable */
+  /** @return the names in an ARM list answer, "none" when empty or unlistable */
   private static String names(ArmClient arm, String path) {
-    List<String> names = new ArrayList<>();
-    try {
-      if (arm.get(path).get("value") instanceof List<?> values) {
-        for (Object v : values) {
-          if (v instanceof Map<?, ?> item && item.get("name") instanceof String n) {
-            names.add(n);
-          }
-        }
-      }
-    } catch (AzureMLException e) {
-      // The lookup already failed; the names are only a hint.
-    }
+    List<String> names = arm.names(path);
     return names.isEmpty() ? "none" : String.join(", ", names);
   }
 

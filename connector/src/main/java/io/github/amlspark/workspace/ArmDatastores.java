@@ -5,7 +5,6 @@ import io.github.amlspark.AzureMLException;
 import io.github.amlspark.arm.ArmClient;
 import io.github.amlspark.auth.NamedCredential;
 import io.github.amlspark.auth.SecretString;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,19 +87,7 @@ final class ArmDatastores {
 
   /** @return the names of the workspace's datastores, for "not found" messages; empty when unlistable */
   List<String> names() {
-    List<String> names = new ArrayList<>();
-    try {
-      if (arm.get("datastores").get("value") instanceof List<?> values) {
-        for (Object v : values) {
-          if (v instanceof Map<?, ?> ds && ds.get("name") instanceof String n) {
-            names.add(n);
-          }
-        }
-      }
-    } catch (AzureMLException e) {
-      // The lookup already failed; the names are only a hint.
-    }
-    return names;
+    return arm.names("datastores");
   }
 
   private SecretString secret(String name, String key) {

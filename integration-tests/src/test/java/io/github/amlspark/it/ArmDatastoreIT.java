@@ -1,5 +1,6 @@
 package io.github.amlspark.it;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -156,6 +157,41 @@ class ArmDatastoreIT {
         () -> files.downloadFromDatastore(cert, "", dir.resolve("x").toString()));
     assertTrue(credentials.getMessage().contains("Certificate") && credentials.getMessage().contains("not support"),
         credentials.getMessage());
+  }
+
+  /**
+   * ARM pages its lists: the names in the message come from every page, through nextLink, but a nextLink
+   * to another host is not followed (the request would carry the token there).
+   */
+  @Test
+  void anUnknownDatastoreNamesTheOnesOnEveryPageButNeverFollowsALinkToAnotherHost() {
+    String missing = unique("nosuch");
+    String list = ArmStub.workspacePath() + "/datastores";
+    WireMockServer elsewhere = new WireMockServer(com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
+        .bindAddress("127.0.0.1").dynamicPort());
+    elsewhere.start();
+    try {
+      elsewhere.stubFor(get(urlPathEqualTo(list)).willReturn(okJson("{\"value\": []}")));
+      server.stubFor(ArmStub.getDatastore(missing).willReturn(ArmStub.error(404, "UserError",
+          "Could not find datastore " + missing + ".")));
+      server.stubFor(get(urlPathEqualTo(list)).withQueryParam("$skipToken", absent()).willReturn(okJson(
+          "{\"value\": [" + ArmStub.datastoreJson("firstpage", "AzureBlob", "\"containerName\": \"c\"",
+              ACCOUNT, "{\"credentialsType\": \"AccountKey\"}") + "], \"nextLink\": \"" + arm.endpoint() + list
+              + "?api-version=2024-10-01&$skipToken=p2\"}")));
+      server.stubFor(get(urlPathEqualTo(list)).withQueryParam("$skipToken", equalTo("p2")).willReturn(okJson(
+          "{\"value\": [" + ArmStub.datastoreJson("secondpage", "AzureBlob", "\"containerName\": \"c\"",
+              ACCOUNT, "{\"credentialsType\": \"AccountKey\"}") + "], \"nextLink\": \"http://127.0.0.1:"
+              + elsewhere.port() + list + "?api-version=2024-10-01&$skipToken=p3\"}")));
+
+      DatastoreNotFoundException e = assertThrows(DatastoreNotFoundException.class,
+          () -> files(arm.workspaceConfig(dir.resolve("cfg"))).downloadFromDatastore(missing, "",
+              dir.resolve("x").toString()));
+
+      assertTrue(e.getMessage().contains("firstpage, secondpage"), e.getMessage());
+      assertEquals(0, elsewhere.getAllServeEvents().size(), "no request to another host");
+    } finally {
+      elsewhere.stop();
+    }
   }
 
   @Test
