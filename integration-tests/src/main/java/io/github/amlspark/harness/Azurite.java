@@ -122,6 +122,18 @@ public final class Azurite implements AutoCloseable {
     }
   }
 
+  /**
+   * @return the CPU time the emulator's process has used so far, user and system (Linux only)
+   * @throws IOException when it cannot be read
+   */
+  public double cpuSeconds() throws IOException {
+    // /proc/<pid>/stat: utime and stime are the 14th and 15th fields, in clock ticks (100 per second on Linux),
+    // after the command's name in parentheses.
+    String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+  }
+
   /** @return the port it listens on */
   public int port() {
     return port;

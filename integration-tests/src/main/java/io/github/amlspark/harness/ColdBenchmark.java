@@ -67,9 +67,10 @@ public final class ColdBenchmark {
   /**
    * One timed process: its in-process time (NaN when it has none), its whole wall time, the CPU time it
    * and its children used (user + system: less sensitive than wall time to other work on the machine),
-   * its peak RSS.
+   * its peak RSS, and the CPU time the emulator used meanwhile (with the process's own, what the 2 cores
+   * had to give: a sum near twice the wall time means the machine's CPU bounds the run).
    */
-  private record Sample(double inProcess, double whole, double cpu, long rssMiB) {
+  private record Sample(double inProcess, double whole, double cpu, long rssMiB, double emulatorCpu) {
   }
 
   private final Path repo = Path.of(System.getProperty("amlspark.repo", "."));
@@ -158,12 +159,14 @@ public final class ColdBenchmark {
             case "sdk" -> sdkTool(s);
             default -> amlspark(s);
           };
-          System.out.printf(Locale.ROOT, "  round %d, %s, %s: in-process %.2f s, whole %.2f s, CPU %.2f s, peak RSS %d MiB%n",
-              round + 1, s.label(), who, sample.inProcess(), sample.whole(), sample.cpu(), sample.rssMiB());
+          System.out.printf(Locale.ROOT, "  round %d, %s, %s: in-process %.2f s, whole %.2f s, CPU %.2f s, "
+              + "emulator CPU %.2f s, peak RSS %d MiB%n", round + 1, s.label(), who, sample.inProcess(), sample.whole(),
+              sample.cpu(), sample.emulatorCpu(), sample.rssMiB());
           add(cells, s, who + " in", sample.inProcess());
           add(cells, s, who + " whole", sample.whole());
           add(cells, s, who + " cpu", sample.cpu());
           add(cells, s, who + " rss", sample.rssMiB());
+          add(cells, s, who + " emulator cpu", sample.emulatorCpu());
         }
       }
     }
@@ -444,9 +447,11 @@ public final class ColdBenchmark {
     // Nothing of this JVM's own JAVA_OPTS reaches the contenders.
     builder.environment().remove("JAVA_OPTS");
     builder.environment().putAll(env);
+    double emulatorBefore = azurite.cpuSeconds();
     long start = System.nanoTime();
     int code = builder.start().waitFor();
     double whole = (System.nanoTime() - start) / 1e9;
+    double emulatorCpu = azurite.cpuSeconds() - emulatorBefore;
     String output = Files.readString(log, StandardCharsets.UTF_8);
     if (code != 0) {
       throw new IOException("`" + String.join(" ", command.subList(0, Math.min(2, command.size())))
@@ -464,7 +469,7 @@ public final class ColdBenchmark {
     // The last line: a failed or signalled process has a status line before it.
     int n = time.length;
     return new Sample(inProcess, whole, Double.parseDouble(time[n - 3]) + Double.parseDouble(time[n - 2]),
-        Long.parseLong(time[n - 1]) >> 10);
+        Long.parseLong(time[n - 1]) >> 10, emulatorCpu);
   }
 
   // ---- the table ----
@@ -482,8 +487,9 @@ public final class ColdBenchmark {
         + "amlspark, cold: in-process / whole | amlspark cold vs SDK (in-process; >1: amlspark faster) | "
         + "amlspark whole - curl | amlspark warm | SDK tool warm | curl x 8 beside the warm calls | "
         + "amlspark warm vs ceiling (>1: faster) | "
-        + "CPU s cold: SDK / amlspark | peak RSS amlspark cold (max) |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        + "CPU s cold: SDK / amlspark | emulator CPU s beside curl / SDK / amlspark cold | "
+        + "peak RSS amlspark cold (max) |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Scenario s : scenarios) {
       double curl = median(cells.get(s.label() + "|curl whole"));
       double sdkIn = median(cells.get(s.label() + "|sdk in"));
@@ -493,10 +499,13 @@ public final class ColdBenchmark {
       double rss = cells.get(s.label() + "|amlspark rss").stream().mapToDouble(Double::doubleValue).max().orElse(0);
       double warmCurl = median(cells.get(s.label() + "|curl warm"));
       System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f / %.2f | %.2f / %.2f | %.2fx | %+.2f | %.2f | %.2f | %.2f "
-          + "| %.2fx | %.1f / %.1f | %,.0f MiB |%n", s.label(), curl, sdkIn, median(cells.get(s.label() + "|sdk whole")),
+          + "| %.2fx | %.1f / %.1f | %.1f / %.1f / %.1f | %,.0f MiB |%n", s.label(), curl, sdkIn,
+          median(cells.get(s.label() + "|sdk whole")),
           amlIn, amlWhole, sdkIn / amlIn, amlWhole - curl, warm, median(cells.get(s.label() + "|sdk warm")), warmCurl,
           warmCurl / warm,
-          median(cells.get(s.label() + "|sdk cpu")), median(cells.get(s.label() + "|amlspark cpu")), rss);
+          median(cells.get(s.label() + "|sdk cpu")), median(cells.get(s.label() + "|amlspark cpu")),
+          median(cells.get(s.label() + "|curl emulator cpu")), median(cells.get(s.label() + "|sdk emulator cpu")),
+          median(cells.get(s.label() + "|amlspark emulator cpu")), rss);
     }
     System.out.println("\nEvery cell's runs (min-max, then each run in order):");
     // curl has no in-process time: its NaN cells are left out.
