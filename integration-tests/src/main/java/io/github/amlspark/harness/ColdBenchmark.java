@@ -9,9 +9,11 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.sas.BlobContainerSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import com.sun.management.OperatingSystemMXBean;
 import io.github.amlspark.AzureMLFiles;
 import io.github.amlspark.TransferOptions;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,7 +194,7 @@ public final class ColdBenchmark {
       containerUrls.forEach((name, url) -> sdk.put(name, new BlobContainerClientBuilder().endpoint(url).buildClient()));
       for (Scenario s : scenarios) {
         for (int i = -1; i < runs; i++) {
-          double aml = timed(s, out -> {
+          WarmSample aml = timed(s, out -> {
             spark.conf().set("spark.azureml.checkMd5", String.valueOf(s.md5()));
             if (s.upload()) {
               files.uploadToDatastore(s.datastore(), source(s).toString(), out, TransferOptions.defaults());
@@ -200,7 +202,7 @@ public final class ColdBenchmark {
               files.downloadFromDatastore(s.datastore(), "", out, TransferOptions.defaults());
             }
           });
-          double tool = timed(s, out -> {
+          WarmSample tool = timed(s, out -> {
             if (s.upload()) {
               SdkTool.upload(sdk.get(s.datastore()), source(s), out);
             } else {
@@ -209,13 +211,19 @@ public final class ColdBenchmark {
           });
           // The ceiling again beside the warm calls: the emulator slows as its store fills, so the cold
           // rounds' curl figures would flatter later calls.
-          double ceiling = curl(s).whole();
+          Sample ceiling = curl(s);
           if (i >= 0) {
-            System.out.printf(Locale.ROOT, "  warm %d, %s: amlspark %.2f s, sdk %.2f s, curl %.2f s%n", i + 1, s.label(),
-                aml, tool, ceiling);
-            add(cells, s, "amlspark warm", aml);
-            add(cells, s, "sdk warm", tool);
-            add(cells, s, "curl warm", ceiling);
+            System.out.printf(Locale.ROOT, "  warm %d, %s: amlspark %.2f s (CPU %.2f s, emulator %.2f s), "
+                + "sdk %.2f s (CPU %.2f s, emulator %.2f s), curl %.2f s (CPU %.2f s, emulator %.2f s)%n", i + 1,
+                s.label(), aml.seconds(), aml.cpu(), aml.emulatorCpu(), tool.seconds(), tool.cpu(),
+                tool.emulatorCpu(), ceiling.whole(), ceiling.cpu(), ceiling.emulatorCpu());
+            add(cells, s, "amlspark warm", aml.seconds());
+            add(cells, s, "amlspark warm cpu", aml.cpu());
+            add(cells, s, "amlspark warm emulator cpu", aml.emulatorCpu());
+            add(cells, s, "sdk warm", tool.seconds());
+            add(cells, s, "curl warm", ceiling.whole());
+            add(cells, s, "curl warm cpu", ceiling.cpu());
+            add(cells, s, "curl warm emulator cpu", ceiling.emulatorCpu());
           }
         }
       }
@@ -228,14 +236,22 @@ public final class ColdBenchmark {
     void run(String destination) throws Exception;
   }
 
+  /** One warm call: its wall time, this JVM's CPU time and the emulator's meanwhile. */
+  private record WarmSample(double seconds, double cpu, double emulatorCpu) {
+  }
+
   /** Times one in-JVM transfer into a fresh destination, cleaned up and synced after the timing. */
-  private double timed(Scenario s, Transfer transfer) throws Exception {
+  private WarmSample timed(Scenario s, Transfer transfer) throws Exception {
     String destination = freshDestination(s);
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpu = os.getProcessCpuTime();
+    double emulator = azurite.cpuSeconds();
     long start = System.nanoTime();
     transfer.run(destination);
-    double seconds = (System.nanoTime() - start) / 1e9;
+    WarmSample sample = new WarmSample((System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9,
+        azurite.cpuSeconds() - emulator);
     cleanUp(s, destination);
-    return seconds;
+    return sample;
   }
 
   private String freshDestination(Scenario s) {
@@ -488,8 +504,8 @@ public final class ColdBenchmark {
         + "amlspark whole - curl | amlspark warm | SDK tool warm | curl x 8 beside the warm calls | "
         + "amlspark warm vs ceiling (>1: faster) | "
         + "CPU s cold: SDK / amlspark | emulator CPU s beside curl / SDK / amlspark cold | "
-        + "peak RSS amlspark cold (max) |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        + "warm CPU s, process + emulator: curl / amlspark | peak RSS amlspark cold (max) |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Scenario s : scenarios) {
       double curl = median(cells.get(s.label() + "|curl whole"));
       double sdkIn = median(cells.get(s.label() + "|sdk in"));
@@ -499,13 +515,17 @@ public final class ColdBenchmark {
       double rss = cells.get(s.label() + "|amlspark rss").stream().mapToDouble(Double::doubleValue).max().orElse(0);
       double warmCurl = median(cells.get(s.label() + "|curl warm"));
       System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f / %.2f | %.2f / %.2f | %.2fx | %+.2f | %.2f | %.2f | %.2f "
-          + "| %.2fx | %.1f / %.1f | %.1f / %.1f / %.1f | %,.0f MiB |%n", s.label(), curl, sdkIn,
+          + "| %.2fx | %.1f / %.1f | %.1f / %.1f / %.1f | %.1f + %.1f / %.1f + %.1f | %,.0f MiB |%n", s.label(), curl,
+          sdkIn,
           median(cells.get(s.label() + "|sdk whole")),
           amlIn, amlWhole, sdkIn / amlIn, amlWhole - curl, warm, median(cells.get(s.label() + "|sdk warm")), warmCurl,
           warmCurl / warm,
           median(cells.get(s.label() + "|sdk cpu")), median(cells.get(s.label() + "|amlspark cpu")),
           median(cells.get(s.label() + "|curl emulator cpu")), median(cells.get(s.label() + "|sdk emulator cpu")),
-          median(cells.get(s.label() + "|amlspark emulator cpu")), rss);
+          median(cells.get(s.label() + "|amlspark emulator cpu")),
+          median(cells.get(s.label() + "|curl warm cpu")), median(cells.get(s.label() + "|curl warm emulator cpu")),
+          median(cells.get(s.label() + "|amlspark warm cpu")),
+          median(cells.get(s.label() + "|amlspark warm emulator cpu")), rss);
     }
     System.out.println("\nEvery cell's runs (min-max, then each run in order):");
     // curl has no in-process time: its NaN cells are left out.
