@@ -1,13 +1,16 @@
 package io.github.amlspark.hadoop;
 
 import io.github.amlspark.AzureMLException;
+import io.github.amlspark.AddressNotFoundException;
 import io.github.amlspark.DatastoreNotFoundException;
+import io.github.amlspark.RunNotFoundException;
 import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.config.AmlOptions;
-import io.github.amlspark.workspace.AzureMLAddress;
 import io.github.amlspark.config.OptionLookup;
 import io.github.amlspark.config.ReadConf;
 import io.github.amlspark.storage.SasIssuer;
+import io.github.amlspark.workspace.AddressResolver;
+import io.github.amlspark.workspace.AzureMLAddress;
 import io.github.amlspark.workspace.DatastoreResolver;
 import io.github.amlspark.workspace.DatastoreSpec;
 import io.github.amlspark.workspace.ResolvedWorkspace;
@@ -15,6 +18,7 @@ import io.github.amlspark.workspace.WorkspaceLocator;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -95,54 +99,71 @@ final class DatastoreMounts {
    * @param address the address
    * @param conf the configuration whose options apply
    * @return its mount and entries
-   * @throws FileNotFoundException when the datastore does not exist, naming those that do
+   * @throws FileNotFoundException when the datastore, job, output, data asset or version does not exist,
+   *     naming those that do
    * @throws IOException when the workspace, credential or SAS cannot be had, or the datastore is not on
    *     an endpoint WASB addresses
    */
   static Resolved resolve(Address address, Configuration conf) throws IOException {
     OptionLookup options = options(conf);
-    DatastoreSpec datastore = datastore(address.root(), options);
-    WasbLocation wasb = WasbLocation.of(datastore, conf);
+    Location location = locate(address.root(), options);
+    WasbLocation wasb = WasbLocation.of(location.datastore(), conf);
+    URI storageRoot = wasb.root().resolve(absolutePath(location.path()));
     Duration ttl = ReadConf.sasTtl(options);
     long expires = System.currentTimeMillis() + ttl.toMillis();
     ContainerAccess access;
     try {
-      access = SasIssuer.issue(datastore, SasIssuer.fileSystem(), ttl);
+      access = SasIssuer.issue(location.datastore(), SasIssuer.fileSystem(), ttl);
     } catch (AzureMLException e) {
       throw new IOException(e.getMessage(), e);
     }
     Map<String, String> entries = new LinkedHashMap<>();
     String key = mountKey(address, conf);
-    entries.put(key, wasb.root().toString());
+    entries.put(key, storageRoot.toString());
     entries.put(key + EXPIRES_SUFFIX, Long.toString(expires));
     entries.put(wasb.sasKey(), access.sas().reveal());
     entries.put(DISABLE_CACHE, "true");
-    return new Resolved(new Mount(address.authority(), address.rootPath(), wasb.root(), expires), entries);
+    return new Resolved(new Mount(address.authority(), address.rootPath(), storageRoot, expires), entries);
   }
 
   /**
-   * The one place an address root is mapped to a datastore: re-point it when more address forms name one.
+   * @param datastore the datastore an address root resolved to
+   * @param path the folder ("" for the datastore's root, else ending in {@code /}) or file in it
+   */
+  private record Location(DatastoreSpec datastore, String path) {
+  }
+
+  /**
+   * The one place an address root is mapped to a datastore path: a datastore root as it is; a job output,
+   * a job's artifacts or a data asset version through {@link AddressResolver} (Azure Resource Manager).
    *
    * @param root an address root
    * @param options the {@code fs.azureml.*} options
-   * @return the datastore it names, resolved
+   * @return the datastore, resolved, and the path in it
+   * @throws FileNotFoundException when the datastore, job, output, data asset or version does not exist,
+   *     naming those that do
    */
-  private static DatastoreSpec datastore(AzureMLAddress root, OptionLookup options) throws IOException {
-    if (root.kind() != AzureMLAddress.Kind.DATASTORE) {
-      throw new IOException("The azureml file system serves datastore addresses "
-          + "(azureml://datastores/<datastore>/paths/...), not " + root.describe() + "; read job outputs and "
-          + "data assets with format(\"azureml\").load(address) or download them (docs/addresses.md).");
-    }
+  private static Location locate(AzureMLAddress root, OptionLookup options) throws IOException {
     try {
       ResolvedWorkspace workspace = WorkspaceLocator.ofProcess()
           .locate(ReadConf.workspaceRequest(options, root.workspace()));
-      return DatastoreResolver.resolve(workspace, root.datastore());
-    } catch (DatastoreNotFoundException e) {
+      AddressResolver.DatastorePath place = AddressResolver.resolve(workspace, root);
+      return new Location(DatastoreResolver.resolve(workspace, place.datastore()), place.path());
+    } catch (DatastoreNotFoundException | RunNotFoundException | AddressNotFoundException e) {
       FileNotFoundException notFound = new FileNotFoundException(e.getMessage());
       notFound.initCause(e);
       throw notFound;
     } catch (AzureMLException | IllegalArgumentException e) {
       throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /** @return a blob-name path as an absolute URI path, percent-encoded where URIs need it */
+  private static String absolutePath(String path) {
+    try {
+      return new URI(null, null, "/" + path, null).getRawPath();
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("Not a blob name: " + path, e);
     }
   }
 

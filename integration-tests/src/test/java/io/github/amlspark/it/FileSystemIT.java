@@ -275,7 +275,7 @@ class FileSystemIT {
     return StreamSupport.stream(hadoop.spliterator(), false).map(Map.Entry::getKey).collect(Collectors.toSet());
   }
 
-  private static List<Throwable> causes(Throwable e) {
+  static List<Throwable> causes(Throwable e) {
     List<Throwable> all = new java.util.ArrayList<>();
     for (Throwable c = e; c != null && !all.contains(c); c = c.getCause()) {
       all.add(c);
