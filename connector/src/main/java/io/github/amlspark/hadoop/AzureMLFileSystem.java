@@ -24,7 +24,8 @@ import org.apache.hadoop.util.Progressable;
  * their workspace-qualified forms ({@code azureml://subscriptions/<s>/resourcegroups/<rg>/workspaces/<w>/…})
  * for Spark's file sources and sinks and for {@code FileSystem.get(uri, conf)}. Hadoop gives one instance per
  * authority ({@code datastores}, {@code jobs}, {@code data} or {@code subscriptions}); it serves every
- * address, each through a hadoop-azure WASB file system over the container its datastore path is in. Paths
+ * address, each through a hadoop-azure file system (WASB; ABFS for ADLS Gen2 datastores when
+ * {@code fs.azureml.adlsGen2Driver=abfs}) over the container its datastore path is in. Paths
  * it returns are {@code azureml://} paths under the address they were listed from. Job outputs and data
  * assets are read only. Options come from the Hadoop entries {@code fs.azureml.<option>} (workspaceConfig, subscriptionId,
  * resourceGroup, workspaceName, credentialProvider, sasTtl); with none, the usual workspace discovery applies.
@@ -34,7 +35,7 @@ public class AzureMLFileSystem extends FileSystem {
   public static final String SCHEME = "azureml";
 
   /**
-   * WASB file systems by storage root and SAS expiry, shared by this JVM's instances: an instance is made per
+   * Storage file systems by container and SAS expiry, shared by this JVM's instances: an instance is made per
    * {@code FileSystem.get} (so it sees its caller's configuration), a storage client only per SAS.
    */
   private static final ConcurrentMap<String, FileSystem> STORAGE = new ConcurrentHashMap<>();
@@ -234,8 +235,8 @@ public class AzureMLFileSystem extends FileSystem {
     try {
       fs = FileSystem.newInstance(mount.container(), getConf());
     } catch (UnsupportedFileSystemException e) {
-      throw new IOException("The azureml file system reads and writes through hadoop-azure's WASB file "
-          + "system, which is not on the classpath (" + e.getMessage() + "). Add org.apache.hadoop:hadoop-azure "
+      throw new IOException("The azureml file system reads and writes through hadoop-azure's WASB or ABFS "
+          + "file system, which is not on the classpath (" + e.getMessage() + "). Add org.apache.hadoop:hadoop-azure "
           + "of the cluster's Hadoop version (Databricks and Azure's Spark images include it).", e);
     }
     FileSystem raced = STORAGE.putIfAbsent(key, fs);

@@ -21,6 +21,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -29,7 +30,7 @@ import org.apache.hadoop.conf.Configuration;
 /**
  * How address roots become mounts, and the Hadoop configuration entries that carry them from the driver to
  * executors. The driver resolves a root (workspace, datastore, credential: amlspark's own order) and signs a
- * SAS scoped to the datastore's container; the entries it writes hold only the container's WASB location,
+ * SAS scoped to the datastore's container; the entries it writes hold only the container's WASB (or ABFS) location,
  * that SAS and its expiry. Executors read those entries and never resolve anything.
  */
 final class DatastoreMounts {
@@ -44,6 +45,11 @@ final class DatastoreMounts {
    * configuration, so an executor's task sees the SAS its own job's configuration carries.
    */
   static final String DISABLE_CACHE = "fs.azureml.impl.disable.cache";
+  /**
+   * Which of hadoop-azure's file systems reaches ADLS Gen2 datastores: {@code wasb} (the default: their blob
+   * endpoint, as for blob datastores) or {@code abfs} (their DFS endpoint, through ABFS with a SAS).
+   */
+  static final String ADLS_GEN2_DRIVER = "fs.azureml.adlsGen2Driver";
 
   private DatastoreMounts() {
   }
@@ -66,13 +72,14 @@ final class DatastoreMounts {
    * @param address an address
    * @param conf a Hadoop configuration
    * @return the key of the entry naming the address root's storage location. It includes a digest of the
-   *     options that choose the workspace: a short address names another datastore when they change.
+   *     options that choose the workspace (a short address names another datastore when they change) and the
+   *     storage driver.
    */
   static String mountKey(Address address, Configuration conf) {
     OptionLookup options = options(conf);
     String workspace = Stream.of(AmlOptions.WORKSPACE_CONFIG, AmlOptions.SUBSCRIPTION_ID,
         AmlOptions.RESOURCE_GROUP, AmlOptions.WORKSPACE_NAME).map(k -> options.get(k).orElse(""))
-        .collect(Collectors.joining("|"));
+        .collect(Collectors.joining("|")) + "|" + conf.getTrimmed(ADLS_GEN2_DRIVER, "");
     return MOUNT_PREFIX + Integer.toHexString(workspace.hashCode()) + "." + address.rootString();
   }
 
@@ -102,13 +109,13 @@ final class DatastoreMounts {
    * @throws FileNotFoundException when the datastore, job, output, data asset or version does not exist,
    *     naming those that do
    * @throws IOException when the workspace, credential or SAS cannot be had, or the datastore is not on
-   *     an endpoint WASB addresses
+   *     an endpoint WASB (or ABFS) addresses
    */
   static Resolved resolve(Address address, Configuration conf) throws IOException {
     OptionLookup options = options(conf);
     Location location = locate(address.root(), options);
-    WasbLocation wasb = WasbLocation.of(location.datastore(), conf);
-    URI storageRoot = wasb.root().resolve(absolutePath(location.path()));
+    StorageLocation storage = storage(location.datastore(), conf);
+    URI storageRoot = storage.root().resolve(absolutePath(location.path()));
     Duration ttl = ReadConf.sasTtl(options);
     long expires = System.currentTimeMillis() + ttl.toMillis();
     ContainerAccess access;
@@ -121,9 +128,24 @@ final class DatastoreMounts {
     String key = mountKey(address, conf);
     entries.put(key, storageRoot.toString());
     entries.put(key + EXPIRES_SUFFIX, Long.toString(expires));
-    entries.put(wasb.sasKey(), access.sas().reveal());
+    entries.putAll(storage.entries(access.sas().reveal()));
     entries.put(DISABLE_CACHE, "true");
     return new Resolved(new Mount(address.authority(), address.rootPath(), storageRoot, expires), entries);
+  }
+
+  /**
+   * @param datastore a resolved datastore
+   * @param conf the Hadoop configuration
+   * @return its container's location for WASB, or for ABFS when it is ADLS Gen2 and {@value #ADLS_GEN2_DRIVER}
+   *     says {@code abfs}
+   */
+  static StorageLocation storage(DatastoreSpec datastore, Configuration conf) throws IOException {
+    String driver = conf.getTrimmed(ADLS_GEN2_DRIVER, "wasb").toLowerCase(Locale.ROOT);
+    return switch (driver) {
+      case "wasb" -> WasbLocation.of(datastore, conf);
+      case "abfs" -> datastore.adlsGen2() ? AbfsLocation.of(datastore) : WasbLocation.of(datastore, conf);
+      default -> throw new IOException(ADLS_GEN2_DRIVER + " is '" + driver + "': use wasb (the default) or abfs.");
+    };
   }
 
   /**
