@@ -25,10 +25,11 @@ import org.apache.hadoop.util.Progressable;
  * for Spark's file sources and sinks and for {@code FileSystem.get(uri, conf)}. Hadoop gives one instance per
  * authority ({@code datastores}, {@code jobs}, {@code data} or {@code subscriptions}); it serves every
  * address, each through a hadoop-azure file system (WASB; ABFS for ADLS Gen2 datastores when
- * {@code fs.azureml.adlsGen2Driver=abfs}) over the container its datastore path is in. Paths
- * it returns are {@code azureml://} paths under the address they were listed from. Job outputs and data
- * assets are read only. Options come from the Hadoop entries {@code fs.azureml.<option>} (workspaceConfig, subscriptionId,
- * resourceGroup, workspaceName, credentialProvider, sasTtl); with none, the usual workspace discovery applies.
+ * {@code fs.azureml.adlsGen2Driver=abfs}) over the container its datastore path is in. Paths it returns are
+ * {@code azureml://} paths under the address they were listed from. Job outputs and data assets are read
+ * only. Options come from the Hadoop entries {@code fs.azureml.<option>} (workspaceConfig, subscriptionId,
+ * resourceGroup, workspaceName, credentialProvider, sasTtl, adlsGen2Driver); with none, the usual workspace
+ * discovery applies.
  */
 public class AzureMLFileSystem extends FileSystem {
   /** The URI scheme. */

@@ -30,8 +30,8 @@ import org.apache.hadoop.conf.Configuration;
 /**
  * How address roots become mounts, and the Hadoop configuration entries that carry them from the driver to
  * executors. The driver resolves a root (workspace, datastore, credential: amlspark's own order) and signs a
- * SAS scoped to the datastore's container; the entries it writes hold only the container's WASB (or ABFS) location,
- * that SAS and its expiry. Executors read those entries and never resolve anything.
+ * SAS scoped to the datastore's container; the entries it writes hold only the container's WASB (or ABFS)
+ * location, that SAS and its expiry. Executors read those entries and never resolve anything.
  */
 final class DatastoreMounts {
   /** Prefix of the Hadoop entries that carry the connector's options, e.g. {@code fs.azureml.workspaceConfig}. */

@@ -84,7 +84,8 @@ class FileSystemAddressIT {
     versions.put("1", LONG_WS + "/datastores/lake/paths/iris/v1/");
     versions.put("2", "azureml://datastores/lake/paths/iris/v2");
     arm.dataAsset("iris", "uri_folder", versions);
-    arm.dataAsset("score", "uri_file", new LinkedHashMap<>(Map.of("1", "azureml://datastores/lake/paths/scores/s.json")));
+    arm.dataAsset("score", "uri_file",
+        new LinkedHashMap<>(Map.of("1", "azureml://datastores/lake/paths/scores/s.json")));
     // The options as a user sets them, on the session's Hadoop configuration; the short forms need them.
     OPTIONS.forEach(k -> before.put(k, hadoop.get(k)));
     hadoop.set("fs.azureml.workspaceConfig",
@@ -135,10 +136,12 @@ class FileSystemAddressIT {
 
     assertEquals(sorted(df.selectExpr("id", "cast(part as int)")), sorted(back.selectExpr("id", "cast(part as int)")));
     List<String> files = inputFiles(back);
-    assertTrue(!files.isEmpty() && files.stream().allMatch(f -> f.startsWith(MODEL + "/table/part=")), files.toString());
+    assertTrue(!files.isEmpty() && files.stream().allMatch(f -> f.startsWith(MODEL + "/table/part=")),
+        files.toString());
     assertEquals(List.of(MODEL + "/MLmodel", MODEL + "/table"), list(MODEL), "its folder, not train_10's");
     String longForm = LONG_WS + "/jobs/train_1/outputs/model/paths";
-    assertEquals(List.of(longForm + "/MLmodel", longForm + "/table"), list(longForm + "/"), "the long form lists as itself");
+    assertEquals(List.of(longForm + "/MLmodel", longForm + "/table"), list(longForm + "/"),
+        "the long form lists as itself");
     assertEquals(List.of(SHORT_WS + "/jobs/train_1/outputs/model/paths/MLmodel"),
         list(SHORT_WS + "/jobs/train_1/outputs/model/paths/MLmodel"));
     // An output given no path is at azureml/<job>/<output>/ on the default datastore.
