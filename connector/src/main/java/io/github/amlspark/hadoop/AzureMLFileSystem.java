@@ -3,6 +3,7 @@ package io.github.amlspark.hadoop;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.AccessDeniedException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,20 +19,24 @@ import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
 
 /**
- * The {@code azureml} Hadoop FileSystem: {@code azureml://datastores/<ds>/paths/<p>} and
- * {@code azureml://subscriptions/<s>/resourcegroups/<rg>/workspaces/<w>/datastores/<ds>/paths/<p>} for
- * Spark's file sources and sinks and for {@code FileSystem.get(uri, conf)}. Hadoop gives one instance per
- * authority ({@code datastores} or {@code subscriptions}); it serves every datastore, each through a
- * hadoop-azure WASB file system over the datastore's container. Paths it returns are {@code azureml://}
- * paths. Options come from the Hadoop entries {@code fs.azureml.<option>} (workspaceConfig, subscriptionId,
- * resourceGroup, workspaceName, credentialProvider, sasTtl); with none, the usual workspace discovery applies.
+ * The {@code azureml} Hadoop FileSystem: {@code azureml://datastores/<ds>/paths/<p>},
+ * {@code azureml://jobs/<job>/outputs/<name>/paths/<p>}, {@code azureml://data/<asset>/versions/<v>/<p>} and
+ * their workspace-qualified forms ({@code azureml://subscriptions/<s>/resourcegroups/<rg>/workspaces/<w>/…})
+ * for Spark's file sources and sinks and for {@code FileSystem.get(uri, conf)}. Hadoop gives one instance per
+ * authority ({@code datastores}, {@code jobs}, {@code data} or {@code subscriptions}); it serves every
+ * address, each through a hadoop-azure file system (WASB; ABFS for ADLS Gen2 datastores when
+ * {@code fs.azureml.adlsGen2Driver=abfs}) over the container its datastore path is in. Paths it returns are
+ * {@code azureml://} paths under the address they were listed from. Job outputs and data assets are read
+ * only. Options come from the Hadoop entries {@code fs.azureml.<option>} (workspaceConfig, subscriptionId,
+ * resourceGroup, workspaceName, credentialProvider, sasTtl, adlsGen2Driver); with none, the usual workspace
+ * discovery applies.
  */
 public class AzureMLFileSystem extends FileSystem {
   /** The URI scheme. */
   public static final String SCHEME = "azureml";
 
   /**
-   * WASB file systems by storage root and SAS expiry, shared by this JVM's instances: an instance is made per
+   * Storage file systems by container and SAS expiry, shared by this JVM's instances: an instance is made per
    * {@code FileSystem.get} (so it sees its caller's configuration), a storage client only per SAS.
    */
   private static final ConcurrentMap<String, FileSystem> STORAGE = new ConcurrentHashMap<>();
@@ -75,7 +80,7 @@ public class AzureMLFileSystem extends FileSystem {
   @Override
   public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
       short replication, long blockSize, Progressable progress) throws IOException {
-    Target t = target(f);
+    Target t = writeTarget(f);
     return t.storage().create(t.path(), permission, overwrite, bufferSize, replication, blockSize, progress);
   }
 
@@ -87,9 +92,9 @@ public class AzureMLFileSystem extends FileSystem {
 
   @Override
   public boolean rename(Path src, Path dst) throws IOException {
-    Target from = target(src);
-    Target to = target(dst);
-    if (!from.mount().storageRoot().equals(to.mount().storageRoot())) {
+    Target from = writeTarget(src);
+    Target to = writeTarget(dst);
+    if (!from.mount().container().equals(to.mount().container())) {
       throw new IOException("Cannot rename " + src + " to " + dst + ": both must be in the same datastore.");
     }
     return from.storage().rename(from.path(), to.path());
@@ -97,7 +102,7 @@ public class AzureMLFileSystem extends FileSystem {
 
   @Override
   public boolean delete(Path f, boolean recursive) throws IOException {
-    Target t = target(f);
+    Target t = writeTarget(f);
     return t.storage().delete(t.path(), recursive);
   }
 
@@ -118,7 +123,7 @@ public class AzureMLFileSystem extends FileSystem {
 
   @Override
   public boolean mkdirs(Path f, FsPermission permission) throws IOException {
-    Target t = target(f);
+    Target t = writeTarget(f);
     return t.storage().mkdirs(t.path(), permission);
   }
 
@@ -164,8 +169,26 @@ public class AzureMLFileSystem extends FileSystem {
     }
   }
 
-  private Target target(Path f) throws IOException {
+  /**
+   * @return the target of a create, mkdirs, rename or delete
+   * @throws AccessDeniedException for a job output, a job's artifacts or a data asset: Azure ML records
+   *     them as what a job wrote or an asset holds, so they are read here, not changed
+   */
+  private Target writeTarget(Path f) throws IOException {
     Address address = Address.of(makeQualified(f));
+    if (!address.writable()) {
+      throw new AccessDeniedException(f.toString(), null, "the azureml file system reads "
+          + address.root().describe() + " but does not change it: job outputs and data assets are read-only "
+          + "records. Write to a datastore path (azureml://datastores/<datastore>/paths/<path>) instead.");
+    }
+    return target(address);
+  }
+
+  private Target target(Path f) throws IOException {
+    return target(Address.of(makeQualified(f)));
+  }
+
+  private Target target(Address address) throws IOException {
     String key = DatastoreMounts.mountKey(address, getConf());
     Mount mount = mounts.compute(key, (k, known) -> usable(known) ? known : null);
     if (mount == null) {
@@ -205,16 +228,16 @@ public class AzureMLFileSystem extends FileSystem {
   }
 
   private FileSystem storage(Mount mount) throws IOException {
-    String key = mount.storageRoot() + "|" + mount.expiresAtMillis();
+    String key = mount.container() + "|" + mount.expiresAtMillis();
     FileSystem fs = STORAGE.get(key);
     if (fs != null) {
       return fs;
     }
     try {
-      fs = FileSystem.newInstance(mount.storageRoot(), getConf());
+      fs = FileSystem.newInstance(mount.container(), getConf());
     } catch (UnsupportedFileSystemException e) {
-      throw new IOException("The azureml file system reads and writes through hadoop-azure's WASB file "
-          + "system, which is not on the classpath (" + e.getMessage() + "). Add org.apache.hadoop:hadoop-azure "
+      throw new IOException("The azureml file system reads and writes through hadoop-azure's WASB or ABFS "
+          + "file system, which is not on the classpath (" + e.getMessage() + "). Add org.apache.hadoop:hadoop-azure "
           + "of the cluster's Hadoop version (Databricks and Azure's Spark images include it).", e);
     }
     FileSystem raced = STORAGE.putIfAbsent(key, fs);

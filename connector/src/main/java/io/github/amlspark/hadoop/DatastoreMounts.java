@@ -1,13 +1,16 @@
 package io.github.amlspark.hadoop;
 
 import io.github.amlspark.AzureMLException;
+import io.github.amlspark.AddressNotFoundException;
 import io.github.amlspark.DatastoreNotFoundException;
+import io.github.amlspark.RunNotFoundException;
 import io.github.amlspark.auth.ContainerAccess;
 import io.github.amlspark.config.AmlOptions;
-import io.github.amlspark.workspace.AzureMLAddress;
 import io.github.amlspark.config.OptionLookup;
 import io.github.amlspark.config.ReadConf;
 import io.github.amlspark.storage.SasIssuer;
+import io.github.amlspark.workspace.AddressResolver;
+import io.github.amlspark.workspace.AzureMLAddress;
 import io.github.amlspark.workspace.DatastoreResolver;
 import io.github.amlspark.workspace.DatastoreSpec;
 import io.github.amlspark.workspace.ResolvedWorkspace;
@@ -15,8 +18,10 @@ import io.github.amlspark.workspace.WorkspaceLocator;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -25,8 +30,8 @@ import org.apache.hadoop.conf.Configuration;
 /**
  * How address roots become mounts, and the Hadoop configuration entries that carry them from the driver to
  * executors. The driver resolves a root (workspace, datastore, credential: amlspark's own order) and signs a
- * SAS scoped to the datastore's container; the entries it writes hold only the container's WASB location,
- * that SAS and its expiry. Executors read those entries and never resolve anything.
+ * SAS scoped to the datastore's container; the entries it writes hold only the container's WASB (or ABFS)
+ * location, that SAS and its expiry. Executors read those entries and never resolve anything.
  */
 final class DatastoreMounts {
   /** Prefix of the Hadoop entries that carry the connector's options, e.g. {@code fs.azureml.workspaceConfig}. */
@@ -40,6 +45,11 @@ final class DatastoreMounts {
    * configuration, so an executor's task sees the SAS its own job's configuration carries.
    */
   static final String DISABLE_CACHE = "fs.azureml.impl.disable.cache";
+  /**
+   * Which of hadoop-azure's file systems reaches ADLS Gen2 datastores: {@code wasb} (the default: their blob
+   * endpoint, as for blob datastores) or {@code abfs} (their DFS endpoint, through ABFS with a SAS).
+   */
+  static final String ADLS_GEN2_DRIVER = "fs.azureml.adlsGen2Driver";
 
   private DatastoreMounts() {
   }
@@ -62,13 +72,14 @@ final class DatastoreMounts {
    * @param address an address
    * @param conf a Hadoop configuration
    * @return the key of the entry naming the address root's storage location. It includes a digest of the
-   *     options that choose the workspace: a short address names another datastore when they change.
+   *     options that choose the workspace (a short address names another datastore when they change) and the
+   *     storage driver.
    */
   static String mountKey(Address address, Configuration conf) {
     OptionLookup options = options(conf);
     String workspace = Stream.of(AmlOptions.WORKSPACE_CONFIG, AmlOptions.SUBSCRIPTION_ID,
         AmlOptions.RESOURCE_GROUP, AmlOptions.WORKSPACE_NAME).map(k -> options.get(k).orElse(""))
-        .collect(Collectors.joining("|"));
+        .collect(Collectors.joining("|")) + "|" + conf.getTrimmed(ADLS_GEN2_DRIVER, "");
     return MOUNT_PREFIX + Integer.toHexString(workspace.hashCode()) + "." + address.rootString();
   }
 
@@ -95,54 +106,86 @@ final class DatastoreMounts {
    * @param address the address
    * @param conf the configuration whose options apply
    * @return its mount and entries
-   * @throws FileNotFoundException when the datastore does not exist, naming those that do
+   * @throws FileNotFoundException when the datastore, job, output, data asset or version does not exist,
+   *     naming those that do
    * @throws IOException when the workspace, credential or SAS cannot be had, or the datastore is not on
-   *     an endpoint WASB addresses
+   *     an endpoint WASB (or ABFS) addresses
    */
   static Resolved resolve(Address address, Configuration conf) throws IOException {
     OptionLookup options = options(conf);
-    DatastoreSpec datastore = datastore(address.root(), options);
-    WasbLocation wasb = WasbLocation.of(datastore, conf);
+    Location location = locate(address.root(), options);
+    StorageLocation storage = storage(location.datastore(), conf);
+    URI storageRoot = storage.root().resolve(absolutePath(location.path()));
     Duration ttl = ReadConf.sasTtl(options);
     long expires = System.currentTimeMillis() + ttl.toMillis();
     ContainerAccess access;
     try {
-      access = SasIssuer.issue(datastore, SasIssuer.fileSystem(), ttl);
+      access = SasIssuer.issue(location.datastore(), SasIssuer.fileSystem(), ttl);
     } catch (AzureMLException e) {
       throw new IOException(e.getMessage(), e);
     }
     Map<String, String> entries = new LinkedHashMap<>();
     String key = mountKey(address, conf);
-    entries.put(key, wasb.root().toString());
+    entries.put(key, storageRoot.toString());
     entries.put(key + EXPIRES_SUFFIX, Long.toString(expires));
-    entries.put(wasb.sasKey(), access.sas().reveal());
+    entries.putAll(storage.entries(access.sas().reveal()));
     entries.put(DISABLE_CACHE, "true");
-    return new Resolved(new Mount(address.authority(), address.rootPath(), wasb.root(), expires), entries);
+    return new Resolved(new Mount(address.authority(), address.rootPath(), storageRoot, expires), entries);
   }
 
   /**
-   * The one place an address root is mapped to a datastore: re-point it when more address forms name one.
+   * @param datastore a resolved datastore
+   * @param conf the Hadoop configuration
+   * @return its container's location for WASB, or for ABFS when it is ADLS Gen2 and {@value #ADLS_GEN2_DRIVER}
+   *     says {@code abfs}
+   */
+  static StorageLocation storage(DatastoreSpec datastore, Configuration conf) throws IOException {
+    String driver = conf.getTrimmed(ADLS_GEN2_DRIVER, "wasb").toLowerCase(Locale.ROOT);
+    return switch (driver) {
+      case "wasb" -> WasbLocation.of(datastore, conf);
+      case "abfs" -> datastore.adlsGen2() ? AbfsLocation.of(datastore) : WasbLocation.of(datastore, conf);
+      default -> throw new IOException(ADLS_GEN2_DRIVER + " is '" + driver + "': use wasb (the default) or abfs.");
+    };
+  }
+
+  /**
+   * @param datastore the datastore an address root resolved to
+   * @param path the folder ("" for the datastore's root, else ending in {@code /}) or file in it
+   */
+  private record Location(DatastoreSpec datastore, String path) {
+  }
+
+  /**
+   * The one place an address root is mapped to a datastore path: a datastore root as it is; a job output,
+   * a job's artifacts or a data asset version through {@link AddressResolver} (Azure Resource Manager).
    *
    * @param root an address root
    * @param options the {@code fs.azureml.*} options
-   * @return the datastore it names, resolved
+   * @return the datastore, resolved, and the path in it
+   * @throws FileNotFoundException when the datastore, job, output, data asset or version does not exist,
+   *     naming those that do
    */
-  private static DatastoreSpec datastore(AzureMLAddress root, OptionLookup options) throws IOException {
-    if (root.kind() != AzureMLAddress.Kind.DATASTORE) {
-      throw new IOException("The azureml file system serves datastore addresses "
-          + "(azureml://datastores/<datastore>/paths/...), not " + root.describe() + "; read job outputs and "
-          + "data assets with format(\"azureml\").load(address) or download them (docs/addresses.md).");
-    }
+  private static Location locate(AzureMLAddress root, OptionLookup options) throws IOException {
     try {
       ResolvedWorkspace workspace = WorkspaceLocator.ofProcess()
           .locate(ReadConf.workspaceRequest(options, root.workspace()));
-      return DatastoreResolver.resolve(workspace, root.datastore());
-    } catch (DatastoreNotFoundException e) {
+      AddressResolver.DatastorePath place = AddressResolver.resolve(workspace, root);
+      return new Location(DatastoreResolver.resolve(workspace, place.datastore()), place.path());
+    } catch (DatastoreNotFoundException | RunNotFoundException | AddressNotFoundException e) {
       FileNotFoundException notFound = new FileNotFoundException(e.getMessage());
       notFound.initCause(e);
       throw notFound;
     } catch (AzureMLException | IllegalArgumentException e) {
       throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /** @return a blob-name path as an absolute URI path, percent-encoded where URIs need it */
+  private static String absolutePath(String path) {
+    try {
+      return new URI(null, null, "/" + path, null).getRawPath();
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("Not a blob name: " + path, e);
     }
   }
 

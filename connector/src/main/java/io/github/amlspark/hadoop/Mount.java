@@ -9,7 +9,9 @@ import org.apache.hadoop.fs.Path;
  *
  * @param authority the address's Hadoop authority ({@code datastores} or {@code subscriptions})
  * @param rootPath the address root's Hadoop path, e.g. {@code /ds/paths}
- * @param storageRoot the storage folder, e.g. {@code wasbs://container@account.blob.core.windows.net/}
+ * @param storageRoot the storage folder, e.g. {@code wasbs://container@account.blob.core.windows.net/} for a
+ *     datastore, {@code wasbs://container@account.blob.core.windows.net/models/train_1/} for a job output, or
+ *     the one file a {@code uri_file} output or data asset is
  * @param expiresAtMillis when the SAS that reaches it expires (epoch milliseconds)
  */
 record Mount(String authority, String rootPath, URI storageRoot, long expiresAtMillis) {
@@ -36,6 +38,11 @@ record Mount(String authority, String rootPath, URI storageRoot, long expiresAtM
       throw new IllegalStateException(storagePath + " is not below " + storageRoot);
     }
     return new Path(AzureMLFileSystem.SCHEME, authority, relative.isEmpty() ? rootPath : rootPath + "/" + relative);
+  }
+
+  /** @return the root of the container that holds the storage root: what one storage file system serves */
+  URI container() {
+    return storageRoot.resolve("/");
   }
 
   /** @return the storage root's path, ending in a slash */

@@ -4,6 +4,7 @@ import io.github.amlspark.workspace.DatastoreSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -13,7 +14,7 @@ import org.apache.hadoop.conf.Configuration;
  * @param root the container's root, e.g. {@code wasbs://container@account.blob.core.windows.net/}
  * @param sasKey the key of the SAS WASB uses for that container
  */
-record WasbLocation(URI root, String sasKey) {
+record WasbLocation(URI root, String sasKey) implements StorageLocation {
   /** WASB's setting naming the account it treats as the local storage emulator. */
   static final String EMULATOR_ACCOUNT = "fs.azure.storage.emulator.account.name";
   /** WASB's default emulator account name. */
@@ -52,5 +53,10 @@ record WasbLocation(URI root, String sasKey) {
     String scheme = endpoint.getScheme().equals("https") ? "wasbs" : "wasb";
     return new WasbLocation(URI.create(scheme + "://" + datastore.container() + "@" + account + "/"),
         "fs.azure.sas." + datastore.container() + "." + account);
+  }
+
+  @Override
+  public Map<String, String> entries(String sas) {
+    return Map.of(sasKey, sas);
   }
 }

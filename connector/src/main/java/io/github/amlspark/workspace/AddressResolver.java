@@ -195,6 +195,14 @@ public final class AddressResolver {
 
   private static AzureMLException unknownVersion(ResolvedWorkspace workspace, ArmClient arm, String asset,
       String version) {
+    // ARM answers 404 for a version of an asset it lacks too: say so, naming the assets there are.
+    try {
+      arm.get("data/" + ArmClient.segment(asset));
+    } catch (AzureMLException e) {
+      if (e instanceof ArmException answer && answer.status() == 404) {
+        return unknownAsset(workspace, arm, asset);
+      }
+    }
     return new AddressNotFoundException("Data asset '" + asset + "' has no version '" + version
         + "' in workspace " + workspace.workspace().name() + ". Its versions: "
         + names(arm, "data/" + ArmClient.segment(asset) + "/versions") + ". Or use azureml:" + asset + "@latest.");

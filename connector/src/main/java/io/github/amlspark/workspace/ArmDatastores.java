@@ -49,7 +49,7 @@ final class ArmDatastores {
     String accountUrl = accountUrl(properties, storageEndpoints, name);
     Map<String, Object> credentials = object(properties, "credentials", name);
     String kind = string(credentials, "credentialsType", name);
-    return switch (kind) {
+    DatastoreSpec spec = switch (kind) {
       case "AccountKey" -> new DatastoreSpec(name, account, accountUrl, container, secret(name, "key"), null,
           null);
       case "Sas" -> new DatastoreSpec(name, account, accountUrl, container, null,
@@ -70,6 +70,7 @@ final class ArmDatastores {
           + "amlspark does not support: use an account key, a SAS, a service principal or identity-based "
           + "access.");
     };
+    return "AzureDataLakeGen2".equals(type) ? spec.asAdlsGen2() : spec;
   }
 
   /**

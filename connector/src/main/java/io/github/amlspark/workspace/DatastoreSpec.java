@@ -18,9 +18,27 @@ import io.github.amlspark.auth.SecretString;
  * @param accountKey the account key, or null
  * @param sasToken a SAS token for the container or account, or null
  * @param identity the identity that signs user delegation SAS, or null
+ * @param adlsGen2 whether Azure ML defines it as an ADLS Gen2 datastore ({@code AzureDataLakeGen2}): its
+ *     container is a file system that hadoop-azure's ABFS driver can reach on the account's DFS endpoint
  */
 public record DatastoreSpec(String name, String accountName, String accountUrl, String container,
-    SecretString accountKey, SecretString sasToken, NamedCredential identity) {
+    SecretString accountKey, SecretString sasToken, NamedCredential identity, boolean adlsGen2) {
+
+  /**
+   * A blob datastore.
+   *
+   * @param name the datastore name
+   * @param accountName the storage account's name, or null
+   * @param accountUrl the storage account's blob endpoint
+   * @param container the container
+   * @param accountKey the account key, or null
+   * @param sasToken a SAS token, or null
+   * @param identity the identity that signs user delegation SAS, or null
+   */
+  public DatastoreSpec(String name, String accountName, String accountUrl, String container,
+      SecretString accountKey, SecretString sasToken, NamedCredential identity) {
+    this(name, accountName, accountUrl, container, accountKey, sasToken, identity, false);
+  }
 
   /**
    * A datastore reached with a key or a SAS, its account known by URL only.
@@ -34,6 +52,11 @@ public record DatastoreSpec(String name, String accountName, String accountUrl, 
   public DatastoreSpec(String name, String accountUrl, String container, SecretString accountKey,
       SecretString sasToken) {
     this(name, null, accountUrl, container, accountKey, sasToken, null);
+  }
+
+  /** @return the same datastore, marked as ADLS Gen2 */
+  public DatastoreSpec asAdlsGen2() {
+    return new DatastoreSpec(name, accountName, accountUrl, container, accountKey, sasToken, identity, true);
   }
 
   /** @return the container's URL */

@@ -1,6 +1,7 @@
 package io.github.amlspark.hadoop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -143,6 +144,43 @@ class DatastoreMountsTest {
     assertEquals("azureml://datastores/ds/paths/x y/z.txt", mount.toAddress(storage).toString());
     assertEquals("azureml://datastores/ds/paths",
         mount.toAddress(new org.apache.hadoop.fs.Path("wasbs://c@a.blob.core.windows.net/")).toString());
+  }
+
+  @Test
+  void jobOutputAndDataAssetAddressesSplitAtTheirRoot() throws IOException {
+    Address output = address("azureml://jobs/j/outputs/model/paths/cfg/c.json");
+    assertEquals("model", output.root().output());
+    assertEquals("azureml://jobs/j/outputs/model/paths", output.rootString());
+    assertEquals("cfg/c.json", output.relative());
+    assertFalse(output.writable());
+    Address asset = address("azureml://subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/"
+        + "workspaces/w/data/versions/versions/2/versions/a.csv");
+    assertEquals("versions", asset.root().asset(), "an asset may be called versions");
+    assertEquals("2", asset.root().version());
+    assertEquals("w", asset.root().workspace().name());
+    assertEquals("versions/a.csv", asset.relative());
+    assertTrue(address("azureml://datastores/ds/paths/x").writable());
+    IOException latest = assertThrows(IOException.class, () -> address("azureml://data/iris/a.csv"));
+    assertTrue(latest.getMessage().contains("without a version"), latest.getMessage());
+
+    Mount folder = new Mount("jobs", "/j/outputs/model/paths",
+        URI.create("wasbs://c@a.blob.core.windows.net/models/j%201/"), 0);
+    org.apache.hadoop.fs.Path storage = folder.toStorage("cfg/c.json");
+    assertEquals("wasbs://c@a.blob.core.windows.net/models/j 1/cfg/c.json", storage.toString());
+    assertEquals("azureml://jobs/j/outputs/model/paths/cfg/c.json", folder.toAddress(storage).toString());
+    assertEquals(URI.create("wasbs://c@a.blob.core.windows.net/"), folder.container());
+    Mount file = new Mount("data", "/score/versions/1", URI.create("wasbs://c@a.blob.core.windows.net/s/s.json"), 0);
+    assertEquals("wasbs://c@a.blob.core.windows.net/s/s.json", file.toStorage("").toString());
+    assertEquals("azureml://data/score/versions/1", file.toAddress(file.toStorage("")).toString());
+  }
+
+  @Test
+  void aJobOutputNeedsArmNotAnOfflineConfig() throws IOException {
+    Configuration conf = conf("https://acct.blob.core.windows.net");
+    IOException e = assertThrows(IOException.class,
+        () -> DatastoreMounts.resolve(address("azureml://jobs/j/outputs/model/paths/x"), conf));
+    assertTrue(e.getMessage().contains("Azure Resource Manager") && e.getMessage().contains("offline"),
+        e.getMessage());
   }
 
   @Test

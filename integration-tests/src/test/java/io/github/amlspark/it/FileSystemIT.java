@@ -234,6 +234,32 @@ class FileSystemIT {
   }
 
   @Test
+  void anAdlsGen2DatastoreGoesThroughWasbUnlessAbfsIsChosen() throws IOException {
+    String lakeDs = "lakefs" + UUID.randomUUID().toString().substring(0, 8);
+    arm.datastore(lakeDs, "AzureDataLakeGen2", Azurite.ACCOUNT, container.getBlobContainerName(), "AccountKey",
+        "{\"secretsType\": \"AccountKey\", \"key\": \"" + Azurite.ACCOUNT_KEY + "\"}");
+    TestEnvironment.put(container, "lake/l.txt", "through the blob endpoint".getBytes(StandardCharsets.UTF_8));
+    Configuration conf = new Configuration(hadoop);
+    conf.set(WORKSPACE_CONFIG, arm.workspaceConfig(dir.resolve("lake"), TestEnvironment.wasbAzurite().accountUrl())
+        .toString());
+    conf.set("fs.azureml.credentialProvider", StaticTokenCredential.class.getName());
+    String address = "azureml://subscriptions/" + ArmStub.WORKSPACE.subscriptionId() + "/resourcegroups/"
+        + ArmStub.WORKSPACE.resourceGroup() + "/workspaces/" + ArmStub.WORKSPACE.name() + "/datastores/" + lakeDs
+        + "/paths/lake/l.txt";
+    try (FSDataInputStream in = FileSystem.newInstance(URI.create(address), conf)
+        .open(new org.apache.hadoop.fs.Path(address))) {
+      assertEquals("through the blob endpoint", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    // ABFS needs the account's DFS endpoint, which no emulator serves: a clear refusal, not a WASB fallback.
+    conf.set("fs.azureml.adlsGen2Driver", "abfs");
+    IOException abfs = assertThrows(IOException.class, () -> FileSystem.newInstance(URI.create(address), conf)
+        .getFileStatus(new org.apache.hadoop.fs.Path(address)));
+    assertTrue(abfs.getMessage().contains("ABFS") && abfs.getMessage().contains("fs.azureml.adlsGen2Driver=wasb"),
+        abfs.getMessage());
+  }
+
+  @Test
   void whatTheDriverPublishesIsASasAndAllAJvmNeeds() throws IOException {
     TestEnvironment.put(container, "published/p.txt", "published".getBytes(StandardCharsets.UTF_8));
     // A config file that is gone once the driver has resolved: no JVM can resolve the datastore again.
@@ -275,7 +301,7 @@ class FileSystemIT {
     return StreamSupport.stream(hadoop.spliterator(), false).map(Map.Entry::getKey).collect(Collectors.toSet());
   }
 
-  private static List<Throwable> causes(Throwable e) {
+  static List<Throwable> causes(Throwable e) {
     List<Throwable> all = new java.util.ArrayList<>();
     for (Throwable c = e; c != null && !all.contains(c); c = c.getCause()) {
       all.add(c);
