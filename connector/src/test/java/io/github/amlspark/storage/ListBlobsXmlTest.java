@@ -96,6 +96,14 @@ class ListBlobsXmlTest {
   }
 
   @Test
+  void aMarkerBeyondAsciiIsDecodedFromItsOwnBytes() throws Exception {
+    StringBuilder next = new StringBuilder();
+    read(blob("<Name>caf\u00e9/\u65e5\u672c.txt</Name>", "<Content-Length>1</Content-Length>", "<Metadata />"),
+        "<NextMarker>2!96!caf\u00e9/\u65e5\u672c\ud83d\ude00.txt</NextMarker>", next);
+    assertEquals("2!96!caf\u00e9/\u65e5\u672c\ud83d\ude00.txt", next.toString());
+  }
+
+  @Test
   void aResponseThatIsNotAListingIsRefused() {
     assertThrows(XMLStreamException.class, () -> ListBlobsXml.read(new ByteArrayInputStream(
         "<?xml version=\"1.0\"?><Error><Code>x</Code></Error>".getBytes(StandardCharsets.UTF_8)), (a, b, c, d, e, f) -> {
