@@ -769,8 +769,8 @@ class StandaloneClusterIT {
   }
 
   /**
-   * Every ARM request about the datastore came before the scenario's first task was launched: the
-   * executors, which run only tasks, never called ARM (the stub's clients are all on loopback, so the time
+   * ARM was asked about the datastore once (its definition and its secret), before the scenario's first
+   * task was launched: the executors, which run only tasks, never called ARM (the stub's clients are all on loopback, so the time
    * tells the driver's calls from an executor's).
    */
   private void assertOnlyTheDriverCalledArm(String datastore, String scenario) {
