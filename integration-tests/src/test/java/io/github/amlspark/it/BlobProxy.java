@@ -289,7 +289,12 @@ final class BlobProxy implements AutoCloseable {
     /** The request reaches Azurite and is carried out; then the connection is closed without an answer. */
     LOST_RESPONSE,
     /** 503 ServerBusy with {@code Retry-After: 1}, without forwarding. */
-    STATUS_503
+    STATUS_503,
+    /**
+     * Half of the request body is read, then nothing more for {@link #stallFor}; then the connection is
+     * closed without forwarding or answering: the sender is caught mid-send.
+     */
+    STALL_MID_BODY
   }
 
   private record PutFaultSpec(PutKind kind, PutFault fault, AtomicInteger left) {
@@ -303,10 +308,25 @@ final class BlobProxy implements AutoCloseable {
   private final Map<String, PutFaultSpec> putFaults = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicInteger putFaultsDone = new AtomicInteger();
   private volatile HeldCommit heldCommit;
+  private volatile int stalledSenderPort;
 
   /** Makes the next {@code times} PUTs of that kind to a blob whose path ends with {@code blobSuffix} go wrong. */
   void failPuts(String blobSuffix, PutKind kind, PutFault fault, int times) {
     putFaults.put(blobSuffix, new PutFaultSpec(kind, fault, new AtomicInteger(times)));
+  }
+
+  /**
+   * @return the client port of the connection whose PUT body is stalled ({@link PutFault#STALL_MID_BODY}),
+   *     0 before: it names the sending process (the kernel may hold the rest of the body in its buffers, so
+   *     the sender need not be reading its source any more)
+   */
+  int stalledSenderPort() {
+    return stalledSenderPort;
+  }
+
+  /** @return this proxy's port */
+  int port() {
+    return server.getAddress().getPort();
   }
 
   /** @return how many PUT faults were injected since the last reset */
@@ -361,12 +381,18 @@ final class BlobProxy implements AutoCloseable {
     if (spec == null || spec.kind() != PutKind.of(r) || spec.left().getAndDecrement() <= 0) {
       return false;
     }
-    putFaultsDone.incrementAndGet();
+    boolean half = spec.fault() == PutFault.RESET_MID_BODY || spec.fault() == PutFault.STALL_MID_BODY;
     byte[] body;
     try (InputStream in = ex.getRequestBody()) {
-      body = spec.fault() == PutFault.RESET_MID_BODY
-          ? in.readNBytes(Integer.parseInt(ex.getRequestHeaders().getFirst("Content-Length")) / 2)
+      body = half ? in.readNBytes(Integer.parseInt(ex.getRequestHeaders().getFirst("Content-Length")) / 2)
           : in.readAllBytes();
+      // Counted once the body is read as far as the fault reads it: for a stall, the sender is mid-send.
+      putFaultsDone.incrementAndGet();
+      if (spec.fault() == PutFault.STALL_MID_BODY) {
+        stalledSenderPort = ex.getRemoteAddress().getPort();
+        // The rest is left unread (closing the body would drain some of it).
+        sleep(stallMillis);
+      }
     }
     switch (spec.fault()) {
       case STATUS_503 -> {
@@ -389,7 +415,7 @@ final class BlobProxy implements AutoCloseable {
         }
       }
       default -> {
-        // RESET_MID_BODY: nothing more is read or sent.
+        // RESET_MID_BODY (and STALL_MID_BODY once stalled): nothing more is read or sent.
       }
     }
     // Closing an exchange whose response was never started closes its connection: no answer reaches the client.

@@ -3,6 +3,7 @@ package io.github.amlspark.it;
 import io.github.amlspark.spark.SparkInternals;
 import io.github.amlspark.AzureMLFiles;
 import io.github.amlspark.FileTransfer;
+import io.github.amlspark.TransferException;
 import io.github.amlspark.TransferOptions;
 import io.github.amlspark.TransferReport;
 import java.io.Reader;
@@ -22,6 +23,7 @@ import org.apache.spark.ExecutorLostFailure;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -113,7 +115,25 @@ public final class ClusterDriver {
         case "sql" -> sql();
         case "readMetrics" -> readMetrics();
         case "progress" -> progress();
+        case "armDownload" -> report(scenario, AzureMLFiles.builder().spark(spark)
+            .workspaceConfig(props.getProperty("armConfig")).credential(new ShapedCredential()).build()
+            .downloadFromDatastore("armds", "", props.getProperty("out") + "/arm",
+                TransferOptions.defaults().validateChecksum(true)));
+        case "pause" -> pause();
+        case "fileSystem" -> fileSystem();
         default -> {
+          if (scenario.startsWith("upload.")) {
+            // A folder upload of its own: upload.NAME reads NAME.config and NAME.folder, uploads to NAME/.
+            String name = scenario.substring("upload.".length());
+            try {
+              report(scenario, AzureMLFiles.builder().spark(spark).workspaceConfig(props.getProperty(name + ".config"))
+                  .build().uploadToDatastore("ds", props.getProperty(name + ".folder"), name, false, false));
+            } catch (TransferException e) {
+              // Its report is what the test asserts on; the other scenarios are not held up.
+              report(scenario, e.report());
+            }
+            break;
+          }
           if (!scenario.startsWith("download.")) {
             throw new IllegalArgumentException("unknown scenario " + scenario);
           }
@@ -128,7 +148,49 @@ public final class ClusterDriver {
       spark.sparkContext().listenerBus().waitUntilEmpty(30_000);
       emit(scenario + ".executors", String.join(",", tasks.executors(scenario)));
       emit(scenario + ".lostTasks", tasks.lost(scenario));
+      emit(scenario + ".firstTaskMillis", tasks.firstLaunch(scenario));
     }
+  }
+
+  /**
+   * Holds the application, its executors alive, until the test JVM has looked at them: prints
+   * {@code RESULT pause.ready}, then waits (at most 120 s) for the file {@code pause.go} names.
+   */
+  private void pause() throws InterruptedException {
+    emit("pause.ready", true);
+    Path go = Path.of(props.getProperty("pause.go"));
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+    while (!Files.exists(go)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the test never let the paused driver go on (" + go + ")");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /**
+   * A partitioned parquet round trip through {@code azureml://} paths, the workspace named as users name
+   * it (the session's Hadoop configuration): the driver resolves the datastore through ARM, the executors'
+   * file systems read what it published. Then {@code addFile}, as a user adding a file or jar at run time
+   * does, makes Spark post the environment (its Hadoop entries, the SAS among them) to the event log again.
+   */
+  private void fileSystem() throws Exception {
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    hadoop.set("fs.azureml.workspaceConfig", props.getProperty("fsConfig"));
+    hadoop.set("fs.azureml.credentialProvider", ShapedCredential.class.getName());
+    String out = "azureml://datastores/armfs/paths/cluster/table";
+    // Two partitions without a shuffle: the write's tasks are the scenario's first.
+    spark.range(0, 8, 1, 2).selectExpr("id", "cast(id % 2 as string) as part", "concat('v', id) as v")
+        .write().partitionBy("part").parquet(out);
+    List<String> back = spark.read().parquet(out).selectExpr("id", "part", "v").collectAsList().stream()
+        .map(Row::toString).sorted().toList();
+    emit("fileSystem.rows", String.join(";", back));
+    emit("fileSystem.inputFiles", String.join(",", new TreeSet<>(spark.read().parquet(out)
+        .selectExpr("input_file_name()").collectAsList().stream().map(r -> r.getString(0)
+            .replaceFirst("/part-[^/]*$", "/part-*")).toList())));
+    Path added = Files.writeString(Files.createDirectories(Path.of(props.getProperty("out"))).resolve("added.txt"),
+        "added");
+    spark.sparkContext().addFile(added.toString());
   }
 
   private void read() throws NoSuchAlgorithmException {
@@ -196,6 +258,8 @@ public final class ClusterDriver {
     emit(scenario + ".files", report.files().size());
     emit(scenario + ".paths", String.join(",", new TreeSet<>(report.files().stream().map(FileTransfer::path)
         .toList())));
+    emit(scenario + ".skippedPaths", String.join(",", new TreeSet<>(report.files().stream()
+        .filter(f -> f.status() == io.github.amlspark.TransferStatus.SKIPPED).map(FileTransfer::path).toList())));
     emit(scenario + ".verified", report.files().stream().filter(FileTransfer::checksumVerified).count());
   }
 
@@ -213,6 +277,15 @@ public final class ClusterDriver {
     private final Map<Integer, String> stageGroups = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> executors = new ConcurrentHashMap<>();
     private final Map<String, Integer> lost = new ConcurrentHashMap<>();
+    private final Map<String, Long> firstLaunch = new ConcurrentHashMap<>();
+
+    @Override
+    public void onTaskStart(SparkListenerTaskStart start) {
+      String group = stageGroups.get(start.stageId());
+      if (group != null) {
+        firstLaunch.merge(group, start.taskInfo().launchTime(), Math::min);
+      }
+    }
 
     @Override
     public void onJobStart(SparkListenerJobStart start) {
@@ -242,6 +315,49 @@ public final class ClusterDriver {
 
     int lost(String group) {
       return lost.getOrDefault(group, 0);
+    }
+
+    /** @return when the group's first task was launched (epoch millis on this machine), or 0 */
+    long firstLaunch(String group) {
+      return firstLaunch.getOrDefault(group, 0L);
+    }
+  }
+
+  /**
+   * An Entra ID credential of {@code TokenCredential}'s shape without azure-core (the shaded jar relocates
+   * its own): the connector adapts it. Its token must never reach an executor.
+   */
+  public static final class ShapedCredential {
+    /** The token it hands out, which the test looks for in the executors. */
+    public static final String TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.cluster-token-5d2e8b";
+
+    /**
+     * @param context the scopes asked for
+     * @return a token valid for an hour
+     */
+    public Token getTokenSync(Context context) {
+      return new Token();
+    }
+
+    /** What the token request carries (the adapter sets the scopes). */
+    public static final class Context {
+      /** @param scopes the scopes asked for */
+      public void setScopes(List<String> scopes) {
+        // The stub accepts any token, whatever its scopes.
+      }
+    }
+
+    /** A token and its expiry. */
+    public static final class Token {
+      /** @return the token */
+      public String getToken() {
+        return TOKEN;
+      }
+
+      /** @return when it expires */
+      public java.time.OffsetDateTime getExpiresAt() {
+        return java.time.OffsetDateTime.now().plusHours(1);
+      }
     }
   }
 }

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A Spark standalone cluster on loopback: a Master and a Worker JVM (two cores, so two one-core executors
@@ -31,11 +32,14 @@ import java.util.stream.Collectors;
 final class StandaloneCluster implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final Pattern EXECUTOR_ID = Pattern.compile("--executor-id (\\S+)");
+  // hadoop-azure and what it needs beyond Spark: not Spark's, so an application brings it (--jars).
+  private static final List<String> HADOOP_AZURE = List.of("/org/apache/hadoop/hadoop-azure/",
+      "/com/microsoft/azure/", "/org/wildfly/", "/jetty-util-ajax/");
   // Test-only libraries and this project's own code: never on a Spark JVM's classpath here.
-  private static final List<String> NOT_SPARK = List.of("/io/github/amlspark/", "/target/classes",
-      "/target/test-classes", "/org/junit/", "/org/opentest4j/", "/org/apiguardian/", "/org/wiremock/",
-      "/org/apache/hadoop/hadoop-azure/", "/com/microsoft/azure/", "/org/wildfly/", "/jetty-util-ajax/",
-      "/surefire", "/failsafe", "amlspark-connector", "amlspark-integration-tests");
+  private static final List<String> NOT_SPARK = Stream.concat(Stream.of("/io/github/amlspark/",
+      "/target/classes", "/target/test-classes", "/org/junit/", "/org/opentest4j/", "/org/apiguardian/",
+      "/org/wiremock/", "/surefire", "/failsafe", "amlspark-connector", "amlspark-integration-tests"),
+      HADOOP_AZURE.stream()).toList();
 
   private final Path home;
   private final String classPath;
@@ -254,6 +258,34 @@ final class StandaloneCluster implements AutoCloseable {
       text.append("(logs unreadable: ").append(e).append(")");
     }
     return text.toString();
+  }
+
+  /**
+   * @return the executors' standard output and error files of every application so far (the Worker's
+   *     {@code work/<app>/<executor>/stdout|stderr})
+   * @throws IOException when the folder cannot be walked
+   */
+  List<Path> executorLogs() throws IOException {
+    Path work = home.resolve("work");
+    if (!Files.isDirectory(work)) {
+      return List.of();
+    }
+    try (var files = Files.walk(work)) {
+      return files.filter(p -> Files.isRegularFile(p) && List.of("stdout", "stderr")
+          .contains(p.getFileName().toString())).sorted().toList();
+    }
+  }
+
+  /**
+   * @return hadoop-azure and what it needs beyond Spark (the WASB SDK and its helpers), from the test
+   *     classpath: kept off Spark's classpath here, an application passes them in {@code --jars} as users
+   *     pass {@code --packages org.apache.hadoop:hadoop-azure}
+   */
+  static List<Path> hadoopAzureJars() {
+    String testClassPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    return Arrays.stream(testClassPath.split(File.pathSeparator))
+        .filter(entry -> HADOOP_AZURE.stream().anyMatch(entry.replace('\\', '/')::contains))
+        .map(Path::of).toList();
   }
 
   private static Map<String, String> environment(Path home, String classPath) {

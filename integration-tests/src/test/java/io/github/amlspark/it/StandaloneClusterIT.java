@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.storage.blob.BlobContainerClient;
@@ -45,7 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The connector on a real Spark standalone cluster ({@link StandaloneCluster}): the driver in a JVM of its
  * own ({@link ClusterDriver}, submitted with the shaded jar in {@code --jars}), the tasks in two executor
  * JVMs. Two applications run: the first is killed mid-download; the second reruns that download, then
- * runs every other scenario, the last one while the test kills the executor JVM that is writing a file.
+ * runs every other scenario; it also resolves a datastore through the ARM stub (for a download and for the
+ * azureml:// file system over WASB), pauses so that the test can search its executors' heaps for secrets,
+ * and ends with two deaths: the test kills the executor JVM that is writing a file, then the one that is
+ * sending a file to storage.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StandaloneClusterIT {
@@ -54,6 +58,9 @@ class StandaloneClusterIT {
   private static final int DOOMED_FILES = 20;
   private static final int LIVE_FILES = 16;
   private static final String TEMP_SUFFIX = ".amlspark.tmp";
+  private static final int UPLOAD_DEATH_SMALL_FILES = 8;
+  // Above the 4 MiB that is sent from memory: hashed, then streamed in one Put Blob (docs/uploads.md).
+  private static final int UPLOAD_DEATH_BIG_BYTES = 6 * 1024 * 1024;
 
   @TempDir
   static Path dir;
@@ -65,6 +72,16 @@ class StandaloneClusterIT {
   private BlobProxy liveProxy;
   private BlobProxy doomedProxy;
   private BlobProxy deathProxy;
+  private BlobProxy upDeathProxy;
+  private BlobContainerClient upDeathBlobs;
+  private final Map<String, byte[]> upDeath = new TreeMap<>();
+  private volatile String killedUploader;
+  private ArmStub arm;
+  private BlobContainerClient armBlobs;
+  private BlobContainerClient armFsBlobs;
+  private final Map<String, byte[]> armData = new TreeMap<>();
+  private final Map<String, Set<String>> secretsInExecutorHeaps = new TreeMap<>();
+  private final Map<String, Boolean> containerInExecutorHeaps = new TreeMap<>();
   private String doomedContainer;
   private Set<String> landedBeforeRerun;
   private final Map<String, String> results = new LinkedHashMap<>();
@@ -84,7 +101,11 @@ class StandaloneClusterIT {
 
   @AfterAll
   void closeProxies() {
-    Stream.of(liveProxy, doomedProxy, deathProxy).filter(java.util.Objects::nonNull).forEach(BlobProxy::close);
+    Stream.of(liveProxy, doomedProxy, deathProxy, upDeathProxy).filter(java.util.Objects::nonNull)
+        .forEach(BlobProxy::close);
+    if (arm != null) {
+      arm.close();
+    }
   }
 
   private void seed() throws IOException {
@@ -136,6 +157,43 @@ class StandaloneClusterIT {
     deathProxy.stallFor(30_000);
     deathProxy.fail("e/big.bin", BlobProxy.Fault.STALL, 1);
     TestEnvironment.workspaceConfig(dir.resolve("death"), "ds", deathBlobs, deathProxy.accountUrl(account));
+
+    // The large file's first Put Blob stalls after half its body: its executor is caught mid-send. The
+    // files are packed into two tasks, the large one with two small ones (docs/uploads.md's packing).
+    Path upFolder = Files.createDirectories(dir.resolve("updeath-in/s"));
+    for (int i = 0; i < UPLOAD_DEATH_SMALL_FILES; i++) {
+      upDeath.put("s/" + i + ".bin", TestEnvironment.random(1024 * 1024, 400 + i));
+    }
+    upDeath.put("big.bin", TestEnvironment.random(UPLOAD_DEATH_BIG_BYTES, 500));
+    for (Map.Entry<String, byte[]> e : upDeath.entrySet()) {
+      Files.write(upFolder.getParent().resolve(e.getKey()), e.getValue());
+    }
+    upDeathBlobs = TestEnvironment.newContainer("clusterupdeath");
+    upDeathProxy = new BlobProxy(TestEnvironment.azurite().accountUrl());
+    upDeathProxy.stallFor(30_000);
+    upDeathProxy.failPuts("updeath/big.bin", BlobProxy.PutKind.PUT_BLOB, BlobProxy.PutFault.STALL_MID_BODY, 1);
+    TestEnvironment.workspaceConfig(dir.resolve("updeath"), "ds", upDeathBlobs, upDeathProxy.accountUrl(account));
+
+    // Datastores only ARM knows, with an account key as their secret: one on Azurite for a download, one
+    // on the WASB emulator for the file system. The driver reaches ARM with a token of its own.
+    arm = new ArmStub();
+    armBlobs = TestEnvironment.newContainer("clusterarm");
+    for (int i = 0; i < 4; i++) {
+      armData.put("a/" + i + ".bin", TestEnvironment.random(20_000 + i, 600 + i));
+    }
+    armData.forEach((name, bytes) -> TestEnvironment.put(armBlobs, name, bytes));
+    arm.datastore("armds", "AzureBlob", account, armBlobs.getBlobContainerName(), "AccountKey", keySecret());
+    arm.workspaceConfig(dir.resolve("arm"));
+    armFsBlobs = new com.azure.storage.blob.BlobServiceClientBuilder()
+        .connectionString(TestEnvironment.wasbAzurite().connectionString()).buildClient()
+        .getBlobContainerClient("clusterfs-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+    armFsBlobs.create();
+    arm.datastore("armfs", "AzureBlob", account, armFsBlobs.getBlobContainerName(), "AccountKey", keySecret());
+    arm.workspaceConfig(dir.resolve("armfs"), TestEnvironment.wasbAzurite().accountUrl());
+  }
+
+  private static String keySecret() {
+    return "{\"secretsType\": \"AccountKey\", \"key\": \"" + Azurite.ACCOUNT_KEY + "\"}";
   }
 
   private Properties scenarios(String... names) {
@@ -150,18 +208,30 @@ class StandaloneClusterIT {
     p.setProperty("doomed.out", dir.resolve("doomed-out").toString());
     p.setProperty("death.config", dir.resolve("death/config.json").toString());
     p.setProperty("death.out", dir.resolve("death-out").toString());
+    p.setProperty("updeath.config", dir.resolve("updeath/config.json").toString());
+    p.setProperty("updeath.folder", dir.resolve("updeath-in").toString());
+    p.setProperty("armConfig", dir.resolve("arm/config.json").toString());
+    p.setProperty("fsConfig", dir.resolve("armfs/config.json").toString());
+    p.setProperty("pause.go", dir.resolve("pause.go").toString());
     return p;
   }
 
   private StandaloneCluster.Driver submit(Properties scenarios, Map<String, String> conf, List<String> flags)
       throws IOException, URISyntaxException {
+    return submit(scenarios, conf, flags, List.of());
+  }
+
+  private StandaloneCluster.Driver submit(Properties scenarios, Map<String, String> conf, List<String> flags,
+      List<Path> moreJars) throws IOException, URISyntaxException {
     Path file = dir.resolve("scenarios-" + System.nanoTime() + ".properties");
     try (OutputStream out = Files.newOutputStream(file)) {
       scenarios.store(out, null);
     }
     Path connector = Path.of(AzureMLFiles.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    return cluster.submit(appJar(), ClusterDriver.class.getName(), List.of(connector), conf, flags,
-        List.of(file.toString()), dir.resolve("logs"));
+    List<Path> jars = new ArrayList<>(List.of(connector));
+    jars.addAll(moreJars);
+    return cluster.submit(appJar(), ClusterDriver.class.getName(), jars, conf, flags, List.of(file.toString()),
+        dir.resolve("logs"));
   }
 
   /** The driver's classes in a jar of their own, the application jar spark-submit is given. */
@@ -224,14 +294,23 @@ class StandaloneClusterIT {
   private void runTheScenarios() throws Exception {
     List<String> names = new ArrayList<>(List.of("download.doomed"));
     names.addAll(SCENARIOS);
-    names.add("download.death");
+    // The heaps are searched before the file system runs: WASB's emulator mode holds the emulator's key itself.
+    names.addAll(List.of("armDownload", "pause", "fileSystem", "download.death", "upload.updeath"));
     StandaloneCluster.Driver driver = submit(scenarios(names.toArray(String[]::new)),
-        Map.of("spark.executor.heartbeatInterval", "200ms"),
-        List.of("-Damlspark.progress=plain", "-Damlspark.progress.intervalMillis=100"));
-    ExecutorService watchers = Executors.newFixedThreadPool(2);
+        Map.of("spark.executor.heartbeatInterval", "200ms", "spark.eventLog.enabled", "true",
+            "spark.eventLog.dir", Files.createDirectories(dir.resolve("events")).toUri().toString(),
+            "spark.eventLog.compress", "false", "spark.eventLog.rolling.enabled", "false",
+            // spark-submit lists --jars through Hadoop before it adds them to the class loader, so Hadoop's
+            // one scan for FileSystem services misses the jar's: the scheme is named (docs/filesystem.md).
+            "spark.hadoop.fs.azureml.impl", "io.github.amlspark.hadoop.AzureMLFileSystem"),
+        List.of("-Damlspark.progress=plain", "-Damlspark.progress.intervalMillis=100"),
+        StandaloneCluster.hadoopAzureJars());
+    ExecutorService watchers = Executors.newFixedThreadPool(4);
     try {
       watchers.submit(() -> recordExecutors(driver));
       Future<?> killer = watchers.submit(() -> killTheExecutorWritingTheStalledFile(driver));
+      Future<?> uploadKiller = watchers.submit(() -> killTheExecutorSendingTheStalledFile(driver));
+      Future<?> heaps = watchers.submit(() -> searchTheExecutorsHeapsWhilePaused(driver));
       boolean finished = driver.process().waitFor(600, TimeUnit.SECONDS);
       if (!finished) {
         driver.process().destroyForcibly();
@@ -241,6 +320,8 @@ class StandaloneClusterIT {
       assertTrue(finished && driver.process().exitValue() == 0, "the driver failed:\n" + stdout + "\n" + driverLog
           + "\n" + cluster.logs());
       killer.get(5, TimeUnit.SECONDS);
+      uploadKiller.get(5, TimeUnit.SECONDS);
+      heaps.get(5, TimeUnit.SECONDS);
       for (String line : stdout.lines().toList()) {
         if (line.startsWith(ClusterDriver.RESULT)) {
           String kv = line.substring(ClusterDriver.RESULT.length());
@@ -290,24 +371,155 @@ class StandaloneClusterIT {
   }
 
   /**
+   * Once the large file's Put Blob has stalled after half its body and every small file is a blob (those of
+   * its own task too), finds the executor JVM that owns the connection sending it and kills it (SIGKILL),
+   * mid-send.
+   */
+  private Void killTheExecutorSendingTheStalledFile(StandaloneCluster.Driver driver) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(540);
+    while (System.nanoTime() < deadline && driver.process().isAlive()) {
+      int port = upDeathProxy.stalledSenderPort();
+      if (port > 0 && upDeathBlobs.listBlobs().stream().filter(b -> b.getName().startsWith("updeath/s/")).count()
+          == UPLOAD_DEATH_SMALL_FILES) {
+        Set<String> sockets = socketInodes(port, upDeathProxy.port());
+        for (Map.Entry<String, ProcessHandle> e : StandaloneCluster.executorsOf(driver.port()).entrySet()) {
+          if (openFiles(e.getValue().pid()).stream().anyMatch(sockets::contains)) {
+            e.getValue().destroyForcibly();
+            executorPids.put(e.getKey(), e.getValue().pid());
+            killedUploader = e.getKey();
+            return null;
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    return null;
+  }
+
+  /**
+   * While the driver is paused after its ARM download, dumps each executor's heap (unreachable objects
+   * too: a secret that was received and dropped counts) and searches it for the account key (as text,
+   * URL-encoded and decoded) and the driver's token. The ARM datastore's container name is searched as
+   * well: found, it shows the dump holds what the executors received.
+   */
+  private Void searchTheExecutorsHeapsWhilePaused(StandaloneCluster.Driver driver) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(480);
+    while (!Files.readString(driver.out()).contains(ClusterDriver.RESULT + "pause.ready=")) {
+      if (!driver.process().isAlive() || System.nanoTime() > deadline) {
+        return null;
+      }
+      Thread.sleep(100);
+    }
+    try {
+      Map<String, byte[]> secrets = new TreeMap<>();
+      for (String secret : List.of(Azurite.ACCOUNT_KEY, ClusterDriver.ShapedCredential.TOKEN)) {
+        String what = secret.equals(Azurite.ACCOUNT_KEY) ? "account key" : "token";
+        secrets.put(what, secret.getBytes(StandardCharsets.ISO_8859_1));
+        secrets.put(what + " (UTF-16)", secret.getBytes(StandardCharsets.UTF_16BE));
+        secrets.put(what + " (URL-encoded)", java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8)
+            .getBytes(StandardCharsets.ISO_8859_1));
+      }
+      secrets.put("account key (decoded)", java.util.Base64.getDecoder().decode(Azurite.ACCOUNT_KEY));
+      byte[] container = armBlobs.getBlobContainerName().getBytes(StandardCharsets.ISO_8859_1);
+      for (Map.Entry<String, ProcessHandle> e : StandaloneCluster.executorsOf(driver.port()).entrySet()) {
+        Path dump = dir.resolve("heap-" + e.getKey() + ".hprof");
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+            String.valueOf(e.getValue().pid()), "GC.heap_dump", "-all", dump.toString()).redirectErrorStream(true)
+            .start();
+        String said = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(jcmd.waitFor(60, TimeUnit.SECONDS) && Files.exists(dump), "heap dump of executor "
+            + e.getKey() + ": " + said);
+        try {
+          Set<String> found = new TreeSet<>();
+          secrets.forEach((what, bytes) -> {
+            if (contains(dump, bytes)) {
+              found.add(what);
+            }
+          });
+          secretsInExecutorHeaps.put(e.getKey(), found);
+          containerInExecutorHeaps.put(e.getKey(), contains(dump, container));
+        } finally {
+          Files.deleteIfExists(dump);
+        }
+      }
+    } finally {
+      Files.writeString(dir.resolve("pause.go"), "go");
+    }
+    return null;
+  }
+
+  /** @return whether the file holds that run of bytes, read in pieces (heap dumps are large) */
+  private static boolean contains(Path file, byte[] pattern) {
+    byte[] piece = new byte[8 * 1024 * 1024];
+    int kept = 0;
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(piece, kept, piece.length - kept)) > 0) {
+        int end = kept + n;
+        for (int i = 0; i + pattern.length <= end; i++) {
+          if (piece[i] == pattern[0] && java.util.Arrays.equals(piece, i, i + pattern.length, pattern, 0,
+              pattern.length)) {
+            return true;
+          }
+        }
+        // The last bytes start the next piece: a match across two pieces is not missed.
+        kept = Math.min(pattern.length - 1, end);
+        System.arraycopy(piece, end - kept, piece, 0, kept);
+      }
+      return false;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * @return the loopback TCP connections from that local port to that remote port, as their fds' link
+   *     targets ({@code socket:[inode]}), from /proc/net/tcp and tcp6
+   */
+  private static Set<String> socketInodes(int localPort, int remotePort) throws IOException {
+    Set<String> inodes = new HashSet<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      for (String line : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
+        String[] f = line.trim().split("\\s+");
+        String local = f[1];
+        String remote = f[2];
+        if (Integer.parseInt(local.substring(local.indexOf(':') + 1), 16) == localPort
+            && Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16) == remotePort) {
+          inodes.add("socket:[" + f[9] + "]");
+        }
+      }
+    }
+    return inodes;
+  }
+
+  /** @return the paths of the files the process holds open (its /proc fds) */
+  private static Set<String> openFiles(long pid) {
+    try (Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+      Set<String> open = new HashSet<>();
+      fds.forEach(fd -> {
+        try {
+          open.add(Files.readSymbolicLink(fd).toString());
+        } catch (IOException gone) {
+          // Closed meanwhile.
+        }
+      });
+      return open;
+    } catch (IOException gone) {
+      return Set.of();
+    }
+  }
+
+  /**
    * @return whether the process holds a temporary download file below the folder open, one whose name
    *     starts so (its /proc fds)
    */
   private static boolean holdsOpen(long pid, String folder, String tempStart) {
-    try (Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
-      return fds.anyMatch(fd -> {
-        try {
-          String target = Files.readSymbolicLink(fd).toString();
-          String name = Path.of(target).getFileName().toString();
-          return target.startsWith(folder) && name.startsWith(tempStart) && name.endsWith(TEMP_SUFFIX);
-        } catch (IOException gone) {
-          return false;
-        }
-      });
-    } catch (IOException gone) {
-      return false;
-    }
+    return openFiles(pid).stream().anyMatch(target -> {
+      String name = target.substring(target.lastIndexOf('/') + 1);
+      return target.startsWith(folder) && name.startsWith(tempStart) && name.endsWith(TEMP_SUFFIX);
+    });
   }
+
 
   // ----- where the work ran -----
 
@@ -449,6 +661,130 @@ class StandaloneClusterIT {
       assertArrayEquals(e.getValue(), TestEnvironment.read(out.resolve(e.getKey())), e.getKey());
     }
     assertEquals(DOOMED_FILES, TestEnvironment.files(out).size(), "no leftovers: " + TestEnvironment.files(out));
+  }
+
+  @Test
+  void anExecutorKilledMidSendLeavesEveryBlobWholeOnceAndAReportWithEachFileOnce() throws Exception {
+    assertNotNull(killedUploader, "an executor was killed while sending the stalled file:\n" + driverLog);
+    assertFalse(ProcessHandle.of(executorPids.get(killedUploader)).map(ProcessHandle::isAlive).orElse(false));
+    assertTrue(Integer.parseInt(results.get("upload.updeath.lostTasks")) >= 1,
+        "Spark reran the dead executor's task: " + results);
+    assertEquals("0", results.get("upload.updeath.failed"), results.toString());
+    // Blob name to length and MD5, as the local files have them.
+    Map<String, String> expected = new TreeMap<>();
+    for (Map.Entry<String, byte[]> e : upDeath.entrySet()) {
+      expected.put("updeath/" + e.getKey(), e.getValue().length + " " + md5(e.getValue()));
+    }
+    assertEquals(String.valueOf(upDeath.size()), results.get("upload.updeath.files"), "each file once");
+    assertEquals(String.join(",", expected.keySet()), results.get("upload.updeath.paths"));
+    // The small files the dead attempt had put are whole blobs its rerun finds (SKIPPED, as overwrite=false
+    // says); the stalled body never became a blob, so the rerun sent it.
+    assertEquals(upDeath.size(), Integer.parseInt(results.get("upload.updeath.transferred"))
+        + Integer.parseInt(results.get("upload.updeath.skipped")), results.toString());
+    String skipped = results.get("upload.updeath.skippedPaths");
+    assertTrue(!skipped.isEmpty() && !skipped.contains("updeath/big.bin"), "skipped: " + skipped);
+    // Every name, uncommitted ones included (a name with staged blocks only is listed as a blob of its own).
+    Map<String, com.azure.storage.blob.models.BlobItem> blobs = new TreeMap<>();
+    upDeathBlobs.listBlobs(new com.azure.storage.blob.models.ListBlobsOptions().setDetails(
+        new com.azure.storage.blob.models.BlobListDetails().setRetrieveUncommittedBlobs(true)), null)
+        .forEach(b -> assertNull(blobs.put(b.getName(), b), "listed once: " + b.getName()));
+    Map<String, String> actual = new TreeMap<>();
+    blobs.forEach((name, b) -> actual.put(name, b.getProperties().getContentLength() + " "
+        + (b.getProperties().getContentMd5() == null ? "no Content-MD5"
+            : String.format("%032x", new java.math.BigInteger(1, b.getProperties().getContentMd5())))));
+    assertEquals(expected, actual, "each blob whole, with its file's Content-MD5, and nothing else");
+    assertArrayEquals(upDeath.get("big.bin"), upDeathBlobs.getBlobClient("updeath/big.bin").downloadContent()
+        .toBytes());
+  }
+
+  // ----- what executors receive -----
+
+  @Test
+  void aDatastoreResolvedThroughArmDownloadsWithTheDriversCallsOnly() throws Exception {
+    assertEquals(String.valueOf(armData.size()), results.get("armDownload.transferred"), results.toString());
+    assertEquals(String.valueOf(armData.size()), results.get("armDownload.verified"));
+    armData.forEach((name, bytes) -> assertArrayEquals(bytes, TestEnvironment.read(dir.resolve("out/arm/" + name))));
+    assertOnlyTheDriverCalledArm("armds", "armDownload");
+  }
+
+  @Test
+  void noExecutorHeapHoldsTheAccountKeyOrTheDriversToken() {
+    assertFalse(secretsInExecutorHeaps.isEmpty(), "the executors' heaps were searched while the driver paused");
+    assertTrue(containerInExecutorHeaps.containsValue(true),
+        "an executor's heap holds what the ARM download sent it (its container): " + containerInExecutorHeaps);
+    secretsInExecutorHeaps.forEach((executor, found) -> assertEquals(Set.of(), found,
+        "executor " + executor + "'s heap holds no secret of the driver"));
+  }
+
+  @Test
+  void theFileSystemRoundTripsPartitionedParquetWithExecutorsThatNeverResolve() throws Exception {
+    List<String> expected = new ArrayList<>();
+    for (long id = 0; id < 8; id++) {
+      expected.add("[" + id + "," + (id % 2) + ",v" + id + "]");
+    }
+    expected.sort(null);
+    assertEquals(String.join(";", expected), results.get("fileSystem.rows"), results.toString());
+    String root = "azureml://datastores/armfs/paths/cluster/table";
+    assertEquals(root + "/part=0/part-*," + root + "/part=1/part-*", results.get("fileSystem.inputFiles"));
+    List<String> written = armFsBlobs.listBlobs().stream().map(com.azure.storage.blob.models.BlobItem::getName)
+        .filter(n -> n.endsWith(".parquet")).toList();
+    assertTrue(written.stream().anyMatch(n -> n.startsWith("cluster/table/part=0/"))
+        && written.stream().anyMatch(n -> n.startsWith("cluster/table/part=1/")), written.toString());
+    for (String id : results.get("fileSystem.executors").split(",")) {
+      assertNotNull(executorPids.get(id), "the file system's tasks ran in executor JVMs: " + results);
+    }
+    assertOnlyTheDriverCalledArm("armfs", "fileSystem");
+  }
+
+  @Test
+  void theEventLogAndTheExecutorsLogsHoldNoSecret() throws Exception {
+    List<Path> events;
+    try (Stream<Path> files = Files.list(dir.resolve("events"))) {
+      events = files.filter(Files::isRegularFile).toList();
+    }
+    String eventLog = String.join("\n", events.stream().map(TestEnvironment::readString).toList());
+    // addFile after the file system ran re-posted the environment: its Hadoop entries, the SAS's among them.
+    String sasKey = "fs.azure.sas." + armFsBlobs.getBlobContainerName() + ".storageemulator";
+    Matcher sasEntry = Pattern.compile("\"(" + Pattern.quote(sasKey) + ")\":\"([^\"]*)\"").matcher(eventLog);
+    List<String> sasEntries = new ArrayList<>();
+    while (sasEntry.find()) {
+      sasEntries.add(sasEntry.group(1) + "=" + sasEntry.group(2));
+    }
+    assertFalse(sasEntries.isEmpty(), "the event log shows the file system's SAS entry");
+    assertTrue(sasEntries.stream().allMatch(e -> e.endsWith("=*********(redacted)")), sasEntries.toString());
+    List<Path> logs = cluster.executorLogs();
+    assertFalse(logs.isEmpty());
+    Map<String, String> texts = new TreeMap<>();
+    texts.put("event log", eventLog);
+    for (Path log : logs) {
+      texts.put(log.toString(), TestEnvironment.readString(log));
+    }
+    texts.put("driver log", driverLog);
+    for (Map.Entry<String, String> t : texts.entrySet()) {
+      for (String secret : List.of(Azurite.ACCOUNT_KEY, ClusterDriver.ShapedCredential.TOKEN, "sig=")) {
+        assertFalse(t.getValue().contains(secret), t.getKey() + " holds " + (secret.equals("sig=") ? "a SAS"
+            : secret.equals(Azurite.ACCOUNT_KEY) ? "the account key" : "the token"));
+      }
+    }
+  }
+
+  /**
+   * ARM was asked about the datastore once (its definition and its secret), before the scenario's first
+   * task was launched: the executors, which run only tasks, never called ARM (the stub's clients are all on loopback, so the time
+   * tells the driver's calls from an executor's).
+   */
+  private void assertOnlyTheDriverCalledArm(String datastore, String scenario) {
+    long firstTask = Long.parseLong(results.get(scenario + ".firstTaskMillis"));
+    assertTrue(firstTask > 0, scenario + " ran tasks: " + results);
+    List<com.github.tomakehurst.wiremock.verification.LoggedRequest> calls = arm.server().getAllServeEvents()
+        .stream().map(com.github.tomakehurst.wiremock.stubbing.ServeEvent::getRequest)
+        .filter(r -> r.getUrl().contains("/datastores/" + datastore)).toList();
+    // One resolution: the driver's. An executor resolving would ask again.
+    assertEquals(List.of("GET", "POST"), calls.stream().map(r -> r.getMethod().toString()).sorted().toList(),
+        "ARM was asked about " + datastore + " once (its definition, its secret)");
+    List<String> late = calls.stream().filter(r -> r.getLoggedDate().getTime() >= firstTask)
+        .map(r -> r.getMethod() + " " + r.getUrl() + " at " + r.getLoggedDate().getTime()).toList();
+    assertEquals(List.of(), late, "ARM calls after " + scenario + "'s first task started at " + firstTask);
   }
 
   /** @return the files at final paths in the folder's {@code d/}, listed without a stat (files come and go) */
