@@ -299,10 +299,10 @@ class StandaloneClusterIT {
     StandaloneCluster.Driver driver = submit(scenarios(names.toArray(String[]::new)),
         Map.of("spark.executor.heartbeatInterval", "200ms", "spark.eventLog.enabled", "true",
             "spark.eventLog.dir", Files.createDirectories(dir.resolve("events")).toUri().toString(),
-            "spark.eventLog.compress", "false", "spark.eventLog.rolling.enabled", "false",
-            // spark-submit lists --jars through Hadoop before it adds them to the class loader, so Hadoop's
-            // one scan for FileSystem services misses the jar's: the scheme is named (docs/filesystem.md).
-            "spark.hadoop.fs.azureml.impl", "io.github.amlspark.hadoop.AzureMLFileSystem"),
+            // No spark.hadoop.fs.azureml.impl: spark-submit lists --jars through Hadoop before it adds them to
+            // the class loader, so Hadoop's one scan for FileSystem services misses the jar's; the connector
+            // names the scheme itself when Spark looks up a format (docs/filesystem.md).
+            "spark.eventLog.compress", "false", "spark.eventLog.rolling.enabled", "false"),
         List.of("-Damlspark.progress=plain", "-Damlspark.progress.intervalMillis=100"),
         StandaloneCluster.hadoopAzureJars());
     ExecutorService watchers = Executors.newFixedThreadPool(4);
