@@ -76,6 +76,8 @@ public final class ColdBenchmark {
   }
 
   private final Path repo = Path.of(System.getProperty("amlspark.repo", "."));
+  /** Only the warm rows, amlspark's beside curl's, with no SDK tool in this JVM. */
+  private boolean warmOnly;
   private final Path work;
   private final Azurite azurite;
   private final Map<String, BlobContainerClient> containers = new LinkedHashMap<>();
@@ -123,7 +125,8 @@ public final class ColdBenchmark {
   /**
    * @param args optional: runs per cell (default 3, 1 with {@code --quick}); {@code --quick} for 200 small
    *     files and 2 x 32 MiB; {@code --profile} for one profiled cold download of each set instead of the
-   *     table; {@code --only=<scenario>} (e.g. {@code "--only=download small"}, repeatable) for some rows
+   *     table; {@code --only=<scenario>} (e.g. {@code "--only=download small"}, repeatable) for some rows;
+   *     {@code --warm-only} for the warm rows alone, amlspark and curl, on a fresh emulator
    * @throws Exception when the benchmark cannot run
    */
   public static void main(String[] args) throws Exception {
@@ -141,6 +144,7 @@ public final class ColdBenchmark {
         if (!only.isEmpty()) {
           bench.scenarios = SCENARIOS.stream().filter(sc -> only.contains(sc.label())).toList();
         }
+        bench.warmOnly = flags.contains("--warm-only");
         bench.table(runs);
       }
     } finally {
@@ -151,7 +155,7 @@ public final class ColdBenchmark {
   private void table(int runs) throws Exception {
     Map<String, List<Double>> cells = new LinkedHashMap<>();
     List<String> contenders = List.of("curl", "sdk", "amlspark");
-    for (int round = 0; round < runs; round++) {
+    for (int round = 0; round < (warmOnly ? 0 : runs); round++) {
       for (Scenario s : scenarios) {
         for (int c = 0; c < contenders.size(); c++) {
           // Rotated per round, so that no contender always runs first after another's clean-up.
@@ -202,7 +206,8 @@ public final class ColdBenchmark {
               files.downloadFromDatastore(s.datastore(), "", out, TransferOptions.defaults());
             }
           });
-          WarmSample tool = timed(s, out -> {
+          // --warm-only: amlspark alone in this JVM (the SDK tool's garbage and threads would be billed to it).
+          WarmSample tool = warmOnly ? new WarmSample(Double.NaN, Double.NaN, Double.NaN) : timed(s, out -> {
             if (s.upload()) {
               SdkTool.upload(sdk.get(s.datastore()), source(s), out);
             } else {
@@ -491,6 +496,9 @@ public final class ColdBenchmark {
   // ---- the table ----
 
   private static double median(List<Double> v) {
+    if (v == null || v.isEmpty()) {
+      return Double.NaN;
+    }
     List<Double> sorted = v.stream().sorted().toList();
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
@@ -512,7 +520,8 @@ public final class ColdBenchmark {
       double amlIn = median(cells.get(s.label() + "|amlspark in"));
       double amlWhole = median(cells.get(s.label() + "|amlspark whole"));
       double warm = median(cells.get(s.label() + "|amlspark warm"));
-      double rss = cells.get(s.label() + "|amlspark rss").stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      double rss = cells.getOrDefault(s.label() + "|amlspark rss", List.of()).stream().mapToDouble(Double::doubleValue).max()
+          .orElse(0);
       double warmCurl = median(cells.get(s.label() + "|curl warm"));
       System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f / %.2f | %.2f / %.2f | %.2fx | %+.2f | %.2f | %.2f | %.2f "
           + "| %.2fx | %.1f / %.1f | %.1f / %.1f / %.1f | %.1f + %.1f / %.1f + %.1f | %,.0f MiB |%n", s.label(), curl,
