@@ -39,6 +39,12 @@ public final class HttpClientCeiling {
   private static final long BLOB = 256L * 1024 * 1024;
   private static final long RANGE = 16L * 1024 * 1024;
   private static final int IN_FLIGHT = 8;
+  /** Small bodies: amlspark's small-file shape (one GET each, 16 in flight, a task's default concurrency). */
+  private static final int SMALL_BLOBS = 2000;
+  private static final int SMALL_SIZE = 16 * 1024;
+  private static final int SMALL_IN_FLIGHT = 16;
+  private static final com.sun.management.OperatingSystemMXBean CPU =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
   /** Range bytes and ranges in flight (both blobs together) of the further GET shapes measured. */
   private static final long[][] SHAPES = {{RANGE, 4}, {32L << 20, 4}, {64L << 20, 8}, {64L << 20, 4}, {BLOB, 2}};
   private static final HttpClient ASYNC = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -75,8 +81,28 @@ public final class HttpClientCeiling {
       try (var listing = Files.list(sources)) {
         files = listing.sorted().toList();
       }
+      BlobContainerClient small = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
+          .buildClient().createBlobContainer("small");
+      Seed.smallBlobs(small, SMALL_BLOBS, SMALL_SIZE);
+      String smallSas = small.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(2),
+          new BlobContainerSasPermission().setReadPermission(true)));
+      List<String> smallUrls = new ArrayList<>();
+      for (BlobItem b : small.listBlobs()) {
+        smallUrls.add(small.getBlobClient(b.getName()).getBlobUrl() + "?" + smallSas);
+      }
+      ExecutorService smallPool = Executors.newFixedThreadPool(SMALL_IN_FLIGHT);
       Map<String, List<Double>> seconds = new LinkedHashMap<>();
       for (int round = 0; round <= runs; round++) {
+        for (String client : List.of("HttpClient", "HttpURLConnection")) {
+          long cpu = CPU.getProcessCpuTime();
+          long start = System.nanoTime();
+          smallGets(client, smallUrls, smallPool);
+          record(seconds, SMALL_BLOBS + " small GETs " + client, round, start);
+          if (round > 0) {
+            seconds.computeIfAbsent(SMALL_BLOBS + " small GETs " + client + ", CPU s", k -> new ArrayList<>())
+                .add((CPU.getProcessCpuTime() - cpu) / 1e9);
+          }
+        }
         for (String client : List.of("curl", "HttpClient", "HttpURLConnection")) {
           long start = System.nanoTime();
           if (client.equals("curl")) {
@@ -117,9 +143,11 @@ public final class HttpClientCeiling {
       seconds.forEach((client, s) -> {
         List<Double> sorted = s.stream().sorted().toList();
         double median = sorted.get(sorted.size() / 2);
-        System.out.printf(Locale.ROOT, "| %s | %.2f | %s | %.0f |%n", client, median, s.stream()
-            .map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(), 2 * BLOB / median / 1e6);
+        System.out.printf(Locale.ROOT, "| %s | %.2f | %s | %s |%n", client, median, s.stream()
+            .map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(), client.contains("small GETs") ? ""
+            : String.format(Locale.ROOT, "%.0f", 2 * BLOB / median / 1e6));
       });
+      smallPool.shutdown();
     } finally {
       pool.shutdown();
       Benchmark.deleteTree(work);
@@ -131,6 +159,38 @@ public final class HttpClientCeiling {
     double s = (System.nanoTime() - start) / 1e9;
     if (round > 0) {
       seconds.computeIfAbsent(what, k -> new ArrayList<>()).add(s);
+    }
+  }
+
+  /**
+   * Each small blob with one GET, {@value #SMALL_IN_FLIGHT} in flight, its body read into memory. With
+   * {@link HttpURLConnection} the JDK keeps {@code http.maxConnections} (default 5) idle connections per
+   * host for reuse, fewer than the GETs in flight: run with {@code JAVA_OPTS=-Dhttp.maxConnections=16} to see
+   * what that costs.
+   */
+  private static void smallGets(String client, List<String> urls, ExecutorService pool) throws Exception {
+    List<Future<?>> gets = new ArrayList<>();
+    for (String url : urls) {
+      gets.add(pool.submit(() -> {
+        byte[] body;
+        if (client.equals("HttpClient")) {
+          body = ASYNC.send(HttpRequest.newBuilder(URI.create(url)).header("x-ms-version", VERSION).build(),
+              HttpResponse.BodyHandlers.ofByteArray()).body();
+        } else {
+          HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+          connection.setRequestProperty("x-ms-version", VERSION);
+          try (InputStream in = connection.getInputStream()) {
+            body = in.readAllBytes();
+          }
+        }
+        if (body.length != SMALL_SIZE) {
+          throw new IllegalStateException("a small GET returned " + body.length + " bytes");
+        }
+        return null;
+      }));
+    }
+    for (Future<?> get : gets) {
+      get.get();
     }
   }
 
