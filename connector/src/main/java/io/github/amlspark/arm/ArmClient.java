@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Azure Resource Manager calls for one Azure ML workspace, through azure-core's HTTP pipeline: a bearer
@@ -76,6 +77,23 @@ public final class ArmClient {
    */
   public Map<String, Object> get(String path) {
     return send(HttpMethod.GET, path, Map.of());
+  }
+
+  /**
+   * @param path a path under the workspace, e.g. {@code jobs/train_1}
+   * @param notFound what to throw when ARM answers 404: the caller's message naming what is missing
+   * @return the answer's JSON object
+   * @throws ArmException when ARM answers with another error (after retries)
+   */
+  public Map<String, Object> get(String path, Supplier<? extends AzureMLException> notFound) {
+    try {
+      return get(path);
+    } catch (ArmException e) {
+      if (e.status() == 404) {
+        throw notFound.get();
+      }
+      throw e;
+    }
   }
 
   /**

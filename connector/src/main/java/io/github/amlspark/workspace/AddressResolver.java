@@ -102,11 +102,11 @@ public final class AddressResolver {
     String container = "data/" + ArmClient.segment(asset);
     String resolvedVersion = version;
     if (version == null) {
-      Map<String, Object> found = getOr404(arm, container, () -> unknownAsset(workspace, arm, asset));
+      Map<String, Object> found = arm.get(container, () -> unknownAsset(workspace, arm, asset));
       resolvedVersion = string(object(found, "properties"), "latestVersion", "data asset " + asset);
     }
     String v = resolvedVersion;
-    Map<String, Object> dataVersion = getOr404(arm, container + "/versions/" + ArmClient.segment(v),
+    Map<String, Object> dataVersion = arm.get(container + "/versions/" + ArmClient.segment(v),
         () -> version == null ? unknownAsset(workspace, arm, asset) : unknownVersion(workspace, arm, asset, v));
     Map<String, Object> properties = object(dataVersion, "properties");
     String what = "data asset " + asset + " version " + v;
@@ -174,17 +174,6 @@ public final class AddressResolver {
   /** {@code uri_file} (data versions) and {@code UriFile} (containers) name one file; the rest folders. */
   static boolean isFileType(Object type) {
     return type instanceof String s && s.replace("_", "").equalsIgnoreCase("urifile");
-  }
-
-  private static Map<String, Object> getOr404(ArmClient arm, String path, Supplier<AzureMLException> notFound) {
-    try {
-      return arm.get(path);
-    } catch (ArmException e) {
-      if (e.status() == 404) {
-        throw notFound.get();
-      }
-      throw e;
-    }
   }
 
   private static AzureMLException unknownAsset(ResolvedWorkspace workspace, ArmClient arm, String asset) {

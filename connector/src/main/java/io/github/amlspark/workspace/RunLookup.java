@@ -2,7 +2,6 @@ package io.github.amlspark.workspace;
 
 import io.github.amlspark.RunNotFoundException;
 import io.github.amlspark.arm.ArmClient;
-import io.github.amlspark.arm.ArmException;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -51,18 +50,11 @@ public final class RunLookup {
    * @throws RunNotFoundException when the workspace has no such run
    */
   static Map<String, Object> job(ResolvedWorkspace workspace, String runId) {
-    Map<String, Object> job;
-    try {
-      job = workspace.arm().get("jobs/" + ArmClient.segment(runId));
-    } catch (ArmException e) {
-      if (e.status() == 404) {
-        throw new RunNotFoundException("Run " + runId + " was not found in workspace "
+    Map<String, Object> job = workspace.arm().get("jobs/" + ArmClient.segment(runId),
+        () -> new RunNotFoundException("Run " + runId + " was not found in workspace "
             + workspace.workspace().name() + " (" + workspace.foundBy() + "). Check the run id (the job's "
             + "name in Azure ML studio, or 'az ml job list'), and that the workspace is the one the run "
-            + "belongs to.");
-      }
-      throw e;
-    }
+            + "belongs to."));
     String status = status(job);
     if (status != null && ACTIVE.contains(status)) {
       LOGGER.warn("Run {} is still {}: downloading the files it has so far; files it writes later are not "
