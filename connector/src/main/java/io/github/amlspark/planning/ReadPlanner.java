@@ -29,8 +29,12 @@ public final class ReadPlanner {
    */
   public static ReadPlan plan(ReadRequest request, WorkspaceLocator locator) {
     ResolvedWorkspace workspace = locator.locate(request.workspace());
-    if (request.address() != null) {
-      AddressResolver.DatastorePath location = AddressResolver.resolve(workspace, request.address());
+    if (request.address() != null || request.datastore() != null) {
+      // A datastore and a prefix are a datastore path as an address names one.
+      AddressResolver.DatastorePath location = request.address() != null
+          ? AddressResolver.resolve(workspace, request.address())
+          : new AddressResolver.DatastorePath(request.datastore(), request.prefix(), false,
+              "datastore " + request.datastore());
       SasIssuer.ReadAccess access = readAccess(workspace, location.datastore(), request);
       List<BlobEntry> files = BlobLister.list(access.listing(), "", location.path(), request.pathGlobFilter());
       if (location.file()) {
@@ -38,11 +42,6 @@ public final class ReadPlanner {
         files = files.stream().filter(f -> f.path().equals(location.path())).toList();
       }
       return new ReadPlan(access.executors(), files, location.source());
-    }
-    if (request.datastore() != null) {
-      SasIssuer.ReadAccess access = readAccess(workspace, request.datastore(), request);
-      List<BlobEntry> files = BlobLister.list(access.listing(), "", request.prefix(), request.pathGlobFilter());
-      return new ReadPlan(access.executors(), files, "datastore " + request.datastore());
     }
     String runId = runIdOf(request.runId());
     if (!workspace.offline()) {
