@@ -72,18 +72,6 @@ final class BlobHttp {
   }
 
   /**
-   * Sends one try.
-   *
-   * @param request the request
-   * @param body how to read an accepted response's body
-   * @param accepted the statuses the caller handles
-   * @param what the blob's path, for messages
-   * @return a response with an accepted status
-   * @throws TransientFailure when another try may succeed
-   * @throws RequestRefusedException for any other status
-   * @throws IOException when interrupted
-   */
-  /**
    * Sends one try of a GET whose body is long enough that its connection's set-up does not matter, over
    * a blocking connection: the socket's read timeout is the idle timeout, both for the response's headers
    * and for every read of the body. The caller reads the body and closes the response; a response not read
@@ -166,6 +154,18 @@ final class BlobHttp {
     }
   }
 
+  /**
+   * Sends one try.
+   *
+   * @param request the request
+   * @param body how to read an accepted response's body
+   * @param accepted the statuses the caller handles
+   * @param what the blob's path, for messages
+   * @return a response with an accepted status
+   * @throws TransientFailure when another try may succeed
+   * @throws RequestRefusedException for any other status
+   * @throws IOException when interrupted
+   */
   static <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body, Set<Integer> accepted,
       String what) throws IOException {
     HttpResponse<T> response;

@@ -81,6 +81,7 @@ public final class SasIssuer {
       BlobContainerClient container = new BlobContainerClientBuilder().endpoint(datastore.accountUrl())
           .containerName(datastore.container())
           .credential(new StorageSharedKeyCredential(accountName(datastore), datastore.accountKey().reveal()))
+          .httpClient(StorageClients.http())
           .buildClient();
       sas = values.stream().map(container::generateSas).toList();
     } else if (datastore.identity() != null) {
@@ -102,7 +103,7 @@ public final class SasIssuer {
           + datastore.accountUrl() + " is not one (emulators accept only keys and SAS).");
     }
     BlobServiceClient service = new BlobServiceClientBuilder().endpoint(datastore.accountUrl())
-        .credential(datastore.identity().credential()).buildClient();
+        .credential(datastore.identity().credential()).httpClient(StorageClients.http()).buildClient();
     BlobServiceSasSignatureValues first = values.get(0);
     try {
       UserDelegationKey key = service.getUserDelegationKey(first.getStartTime(), first.getExpiryTime());

@@ -37,6 +37,14 @@ public final class StorageClients {
         .buildClient());
   }
 
+  /**
+   * @return the JVM's HTTP client for the SDK's calls, which every client built here shares (a client of
+   *     its own would start a selector thread and a pool per call)
+   */
+  static HttpClient http() {
+    return HTTP;
+  }
+
   private static HttpClient newHttpClient() {
     // The JDK client (no Netty: it clashes with Spark's). Without this property it logs a warning on
     // every request that sets Content-Length.

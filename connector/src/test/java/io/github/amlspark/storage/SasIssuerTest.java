@@ -58,6 +58,23 @@ class SasIssuerTest {
   }
 
   @Test
+  void signingWithAKeyStartsNoHttpClientPerCall() {
+    SasIssuer.issueRead(KEYED, Duration.ofHours(1));
+    long before = selectorThreads();
+    for (int i = 0; i < 5; i++) {
+      SasIssuer.issueRead(KEYED, Duration.ofHours(1));
+    }
+    // Each JDK HTTP client runs a selector thread until it is collected: one per call once cost a warm
+    // download a client's start-up and threads.
+    assertEquals(before, selectorThreads());
+  }
+
+  private static long selectorThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().endsWith("-SelectorManager"))
+        .count();
+  }
+
+  @Test
   void aKeySignsAServiceSasScopedToTheContainerThatExpiresAfterTheTtl() {
     ContainerAccess access = SasIssuer.issue(KEYED, SasIssuer.read(), Duration.ofMinutes(30));
     Map<String, String> q = query(access);
