@@ -25,6 +25,9 @@ public final class AmlSparkCli implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
+  /** Idle connections per host the command line's JVM keeps for reuse: at least every GET it has in flight. */
+  static final int IDLE_CONNECTIONS = 256;
+
   /**
    * @param args the command line
    */
@@ -32,6 +35,11 @@ public final class AmlSparkCli implements Runnable {
     // Spark's INFO chatter would bury the summary; warnings and errors still show.
     if (System.getProperty("log4j2.configurationFile") == null) {
       System.setProperty("log4j2.configurationFile", "amlspark-cli-log4j2.properties");
+    }
+    // This JVM is the command's own: let the JDK's blocking HTTP client keep a connection per GET in flight
+    // for reuse (5 per host unless set), so that small GETs can take that cheaper client (docs/cli.md).
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", String.valueOf(IDLE_CONNECTIONS));
     }
     System.exit(execute(args));
   }

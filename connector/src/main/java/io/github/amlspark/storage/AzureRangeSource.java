@@ -20,9 +20,14 @@ import java.util.Set;
  * If-Match, so versions never mix, and a response is used only when it holds exactly the bytes asked for:
  * a 206 whose Content-Range is the range asked, or a 200 when the range asked was the whole blob (a proxy
  * or cache that ignores the range would otherwise hand every part of a large blob the bytes from offset 0).
- * A body is given up when it stays silent for the idle timeout. Ranges read into a buffer (small blobs and
- * the parts of validated downloads) share the asynchronous client's connection pool; long streamed ranges
- * go over the JDK's blocking connections ({@link BlobHttp#openLong}).
+ * A body is given up when it stays silent for the idle timeout. Long streamed ranges go over the JDK's
+ * blocking connections ({@link BlobHttp#openBlocking}). Ranges read into a buffer (small blobs and the parts
+ * of validated downloads) do too when the JVM keeps enough of those connections idle for reuse (the JDK's
+ * {@code http.maxConnections} per host, 5 unless set, at least the requests the caller keeps in flight, as
+ * {@code bin/amlspark} sets it): the blocking client spends a third to a half less CPU per small body
+ * (docs/benchmark.md). Otherwise they share the asynchronous client's pool, whose size has no such bound,
+ * so that a pool too small for the GETs in flight never makes a connection (a TLS handshake, on a real
+ * account) per GET.
  */
 public final class AzureRangeSource implements RangeSource {
   private static final Set<Integer> OK = Set.of(200, 206);
@@ -30,26 +35,41 @@ public final class AzureRangeSource implements RangeSource {
 
   private final ContainerAccess access;
   private final Duration idleTimeout;
+  private final boolean blockingReads;
 
   /**
    * @param access the container and its SAS
    * @param idleTimeout how long a response or a body may stay silent
+   * @param requestsInFlight the most GETs the caller keeps in flight at once
    */
-  public AzureRangeSource(ContainerAccess access, Duration idleTimeout) {
+  public AzureRangeSource(ContainerAccess access, Duration idleTimeout, int requestsInFlight) {
     this.access = access;
     this.idleTimeout = idleTimeout;
+    this.blockingReads = BlobHttp.blockingPoolHolds(requestsInFlight);
   }
 
   @Override
   public byte[] read(BlobEntry blob, long offset, int length, boolean wantRangeMd5, byte[] buffer)
       throws IOException {
+    if (blockingReads) {
+      try (BlobHttp.BlockingResponse response = BlobHttp.openBlocking(BlobHttp.uri(access, blob.name(), ""),
+          headers(blob, offset, length, wantRangeMd5), idleTimeout, OK, blob.path())) {
+        checkRange(response.status(), response.header("Content-Range"), blob, offset, length);
+        readFully(new IdleTimeoutStream(response.body(), idleTimeout, blob.path(), false), buffer, length, blob,
+            offset);
+        response.ended();
+        return wantRangeMd5 ? rangeMd5(response.header("Content-MD5")) : null;
+      }
+    }
     HttpResponse<InputStream> response = get(blob, offset, length, wantRangeMd5);
     try (InputStream body = new IdleTimeoutStream(response.body(), idleTimeout, blob.path())) {
       readFully(body, buffer, length, blob, offset);
     }
-    return wantRangeMd5
-        ? response.headers().firstValue("Content-MD5").map(Base64.getDecoder()::decode).orElse(null)
-        : null;
+    return wantRangeMd5 ? rangeMd5(response.headers().firstValue("Content-MD5").orElse(null)) : null;
+  }
+
+  private static byte[] rangeMd5(String header) {
+    return header == null ? null : Base64.getDecoder().decode(header);
   }
 
   /** Streams over a blocking connection: for a long range its set-up is nothing and its reads are cheaper. */
@@ -57,7 +77,7 @@ public final class AzureRangeSource implements RangeSource {
   public void stream(BlobEntry blob, long offset, long length, Sink sink) throws IOException {
     byte[] piece = new byte[STREAM_PIECE];
     long done = 0;
-    try (BlobHttp.LongResponse response = BlobHttp.openLong(BlobHttp.uri(access, blob.name(), ""),
+    try (BlobHttp.BlockingResponse response = BlobHttp.openBlocking(BlobHttp.uri(access, blob.name(), ""),
         headers(blob, offset, length, false), idleTimeout, OK, blob.path())) {
       checkRange(response.status(), response.header("Content-Range"), blob, offset, length);
       InputStream body = new IdleTimeoutStream(response.body(), idleTimeout, blob.path(), false);

@@ -23,9 +23,10 @@ import java.util.Set;
 /**
  * Single tries of the Blob service calls of the data path, sent with the JDK's HTTP client. The SDK's own
  * calls cost about a fifth more client time per small blob, which is the client's share of the small-file
- * rate (docs/benchmark.md). Long ranged GETs go through {@link #openLong} instead, the JDK's blocking
- * {@link HttpURLConnection}, which reads a body at about twice the asynchronous client's rate per core
- * (docs/benchmark.md, "Long ranges over a blocking connection"). Retrying is not done here but by the transfer engine's
+ * rate (docs/benchmark.md). GETs can go through {@link #openBlocking} instead, the JDK's blocking
+ * {@link HttpURLConnection}, which reads a long body at about twice the asynchronous client's rate per core
+ * and spends less CPU per small one (docs/benchmark.md, "Long ranges over a blocking connection" and
+ * "Small GETs over a blocking connection"). Retrying is not done here but by the transfer engine's
  * {@link io.github.amlspark.transfer.RetryPolicy}: a try ends in an accepted response, a
  * {@link TransientFailure} (408, 429, 5xx, a connection or timeout failure) or a
  * {@link RequestRefusedException} (any other status). URLs carry the SAS, so no URL is ever put in a
@@ -72,10 +73,20 @@ final class BlobHttp {
   }
 
   /**
-   * Sends one try of a GET whose body is long enough that its connection's set-up does not matter, over
-   * a blocking connection: the socket's read timeout is the idle timeout, both for the response's headers
-   * and for every read of the body. The caller reads the body and closes the response; a response not read
-   * to its end must be {@linkplain LongResponse#close() closed} all the same, which drops its connection.
+   * @param requestsInFlight the most requests a caller keeps in flight at once
+   * @return whether the blocking client keeps that many idle connections per host for reuse: the JDK's
+   *     {@code http.maxConnections}, 5 unless set (a property the JDK reads once per JVM)
+   */
+  static boolean blockingPoolHolds(int requestsInFlight) {
+    return Integer.getInteger("http.maxConnections", 5) >= requestsInFlight;
+  }
+
+  /**
+   * Sends one try of a GET over a blocking connection, for a long body (its connection's set-up does not
+   * matter) or when the JVM keeps enough of them for reuse ({@link #blockingPoolHolds}): the socket's read
+   * timeout is the idle timeout, both for the response's headers and for every read of the body. The caller
+   * reads the body and closes the response; a response not read to its end must be
+   * {@linkplain BlockingResponse#close() closed} all the same, which drops its connection.
    *
    * @param uri the blob's address, SAS included
    * @param headers the request's headers
@@ -86,7 +97,7 @@ final class BlobHttp {
    * @throws TransientFailure when another try may succeed
    * @throws RequestRefusedException for any other status
    */
-  static LongResponse openLong(URI uri, Map<String, String> headers, Duration timeout, Set<Integer> accepted,
+  static BlockingResponse openBlocking(URI uri, Map<String, String> headers, Duration timeout, Set<Integer> accepted,
       String what) throws IOException {
     HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
     int status;
@@ -102,20 +113,20 @@ final class BlobHttp {
       throw transportFailure("GET", what, e);
     }
     if (accepted.contains(status)) {
-      return new LongResponse(connection, status);
+      return new BlockingResponse(connection, status);
     }
     connection.disconnect();
     throw refusal("GET", what, status, connection.getHeaderField("x-ms-error-code"),
         connection.getHeaderField("Retry-After"));
   }
 
-  /** An accepted response of {@link #openLong}, its body read straight from the socket. */
-  static final class LongResponse implements AutoCloseable {
+  /** An accepted response of {@link #openBlocking}, its body read straight from the socket. */
+  static final class BlockingResponse implements AutoCloseable {
     private final HttpURLConnection connection;
     private final int status;
     private boolean ended;
 
-    private LongResponse(HttpURLConnection connection, int status) {
+    private BlockingResponse(HttpURLConnection connection, int status) {
       this.connection = connection;
       this.status = status;
     }

@@ -158,6 +158,83 @@ class DownloadFaultsIT {
     }
   }
 
+  /**
+   * Small GETs take the JDK's blocking client when the JVM keeps enough of its connections for reuse
+   * ({@code http.maxConnections}, as bin/amlspark sets it), else the asynchronous one: the proxy tells them
+   * apart by the User-Agent each sends.
+   */
+  @Test
+  void smallGetsTakeTheBlockingClientOnlyWhenItsPoolHoldsTheGetsInFlight() throws IOException {
+    seed();
+    download(dir.resolve("async"), Map.of());
+    assertEquals(List.of("Java-http-client"), smallGetClients());
+    proxy.reset();
+
+    withBlockingPool(() -> download(dir.resolve("blocking"), Map.of()));
+
+    assertEquals(List.of("Java"), smallGetClients());
+  }
+
+  static Stream<Arguments> smallBlobFaults() {
+    return Stream.of(
+        Arguments.of(BlobProxy.Fault.RESET_MID_BODY, 2, null),
+        Arguments.of(BlobProxy.Fault.CUT_SHORT, 2, null),
+        Arguments.of(BlobProxy.Fault.STALL, 2, null),
+        Arguments.of(BlobProxy.Fault.BUSY_503, 2, null),
+        Arguments.of(BlobProxy.Fault.STALL, 10_000, "the body stalled"),
+        Arguments.of(BlobProxy.Fault.CUT_SHORT, 10_000, "the body was cut short"),
+        Arguments.of(BlobProxy.Fault.WHOLE_BODY_200, 10_000, null));
+  }
+
+  /** The blocking client's small GETs under the same faults: healed by a retry, or failing only their file. */
+  @ParameterizedTest(name = "{0} x {1}")
+  @MethodSource("smallBlobFaults")
+  void smallGetsOverTheBlockingClientHealOrFailOnlyTheirFile(BlobProxy.Fault fault, int times, String named)
+      throws IOException {
+    seed();
+    proxy.stallFor(1_500);
+    proxy.fail("f/small.bin", fault, times);
+    Path out = dir.resolve("out");
+
+    // A persistent fault gives up after a short retry policy; one that clears gets the default.
+    Outcome o = withBlockingPool(() -> download(out, named == null ? Map.of() : Map.of("retryTimeout", "3s")));
+
+    assertEquals(List.of("Java"), smallGetClients());
+    assertEquals("TRANSFERRED", o.status("f/big.bin"));
+    if (named == null) {
+      assertEquals("TRANSFERRED", o.status("f/small.bin"), o.rows().toString());
+      assertAllWhole(out);
+    } else {
+      assertEquals("FAILED", o.status("f/small.bin"));
+      assertTrue(o.error("f/small.bin").contains(named), o.error("f/small.bin"));
+      assertEquals(List.of(out.resolve("f/big.bin")), TestEnvironment.files(out), "no partial or temporary file");
+    }
+  }
+
+  /** @return the clients (User-Agent up to its version) that sent the GETs of f/small.bin */
+  private List<String> smallGetClients() {
+    return proxy.requests().stream().filter(BlobProxy.Recorded::isBlobGet)
+        .filter(r -> r.pathAndQuery().replaceFirst("\\?.*$", "").endsWith("small.bin"))
+        .map(r -> r.headers().entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("User-Agent"))
+            .findFirst().map(h -> h.getValue().get(0).replaceFirst("/.*", "")).orElse("none"))
+        .distinct().toList();
+  }
+
+  /** Runs the work with the JVM's blocking-client pool set large enough for a task's GETs in flight. */
+  private static <T> T withBlockingPool(java.util.function.Supplier<T> work) {
+    String before = System.getProperty("http.maxConnections");
+    System.setProperty("http.maxConnections", "64");
+    try {
+      return work.get();
+    } finally {
+      if (before == null) {
+        System.clearProperty("http.maxConnections");
+      } else {
+        System.setProperty("http.maxConnections", before);
+      }
+    }
+  }
+
   @Test
   void aSmallBlobFetchedWholeMayBeAnsweredWith200() throws IOException {
     seed();

@@ -37,7 +37,8 @@ final class ContentPartitionReader implements PartitionReader<InternalRow> {
     this.listener = listener;
     List<BlobEntry> blobs = partition.files();
     this.files = blobs.iterator();
-    RangeSource source = new AzureRangeSource(partition.access(), settings.retry().idleTimeout());
+    RangeSource source = new AzureRangeSource(partition.access(), settings.retry().idleTimeout(),
+            settings.concurrency());
     this.contents = Arrays.asList(fields).contains("content")
         ? new ContentReader(source, settings, TransferListener.both(listener, metrics)).read(blobs)
         : null;
