@@ -32,8 +32,7 @@ public final class LocalDownload {
     List<DownloadTasks.Task> tasks = DownloadTasks.plan(request, plan, hadoopConf, threads);
     return LocalTasks.run(tasks, threads, task -> {
       try (PartitionDownload download = new PartitionDownload(task.files(), task.refused(),
-          new AzureRangeSource(plan.access(), settings.retry().idleTimeout(),
-            settings.concurrency()),
+          new AzureRangeSource(plan.access(), settings.retry().idleTimeout(), settings.concurrency()),
           OutputFolder.open(settings.outputFolder(), hadoopConf), settings, listener)) {
         List<FileTransfer> results = new ArrayList<>(task.files().size());
         for (FileTransfer r = download.next(); r != null; r = download.next()) {

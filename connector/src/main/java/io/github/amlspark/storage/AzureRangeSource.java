@@ -52,9 +52,7 @@ public final class AzureRangeSource implements RangeSource {
   public byte[] read(BlobEntry blob, long offset, int length, boolean wantRangeMd5, byte[] buffer)
       throws IOException {
     if (blockingReads) {
-      try (BlobHttp.BlockingResponse response = BlobHttp.openBlocking(BlobHttp.uri(access, blob.name(), ""),
-          headers(blob, offset, length, wantRangeMd5), idleTimeout, OK, blob.path())) {
-        checkRange(response.status(), response.header("Content-Range"), blob, offset, length);
+      try (BlobHttp.BlockingResponse response = getBlocking(blob, offset, length, wantRangeMd5)) {
         readFully(new IdleTimeoutStream(response.body(), idleTimeout, blob.path(), false), buffer, length, blob,
             offset);
         response.ended();
@@ -77,9 +75,7 @@ public final class AzureRangeSource implements RangeSource {
   public void stream(BlobEntry blob, long offset, long length, Sink sink) throws IOException {
     byte[] piece = new byte[STREAM_PIECE];
     long done = 0;
-    try (BlobHttp.BlockingResponse response = BlobHttp.openBlocking(BlobHttp.uri(access, blob.name(), ""),
-        headers(blob, offset, length, false), idleTimeout, OK, blob.path())) {
-      checkRange(response.status(), response.header("Content-Range"), blob, offset, length);
+    try (BlobHttp.BlockingResponse response = getBlocking(blob, offset, length, false)) {
       InputStream body = new IdleTimeoutStream(response.body(), idleTimeout, blob.path(), false);
       for (int n; done < length && (n = body.read(piece, 0, (int) Math.min(piece.length, length - done))) > 0; ) {
         sink.write(piece, n, offset + done);
@@ -104,6 +100,20 @@ public final class AzureRangeSource implements RangeSource {
           length);
     } catch (IOException e) {
       response.body().close();
+      throw e;
+    }
+    return response;
+  }
+
+  /** Sends the GET over a blocking connection; returns a response that holds exactly the range asked for. */
+  private BlobHttp.BlockingResponse getBlocking(BlobEntry blob, long offset, long length, boolean wantRangeMd5)
+      throws IOException {
+    BlobHttp.BlockingResponse response = BlobHttp.openBlocking(BlobHttp.uri(access, blob.name(), ""),
+        headers(blob, offset, length, wantRangeMd5), idleTimeout, OK, blob.path());
+    try {
+      checkRange(response.status(), response.header("Content-Range"), blob, offset, length);
+    } catch (IOException e) {
+      response.close();
       throw e;
     }
     return response;

@@ -38,7 +38,7 @@ final class ContentPartitionReader implements PartitionReader<InternalRow> {
     List<BlobEntry> blobs = partition.files();
     this.files = blobs.iterator();
     RangeSource source = new AzureRangeSource(partition.access(), settings.retry().idleTimeout(),
-            settings.concurrency());
+        settings.concurrency());
     this.contents = Arrays.asList(fields).contains("content")
         ? new ContentReader(source, settings, TransferListener.both(listener, metrics)).read(blobs)
         : null;

@@ -29,8 +29,7 @@ final class DownloadPartitionReader implements PartitionReader<InternalRow> {
     this.fields = readSchema.fieldNames();
     this.listener = listener;
     this.download = new PartitionDownload(partition.files(), partition.refused(),
-        new AzureRangeSource(partition.access(), settings.retry().idleTimeout(),
-            settings.concurrency()),
+        new AzureRangeSource(partition.access(), settings.retry().idleTimeout(), settings.concurrency()),
         OutputFolder.open(settings.outputFolder(), conf), settings, TransferListener.both(listener, metrics));
   }
 
