@@ -70,6 +70,11 @@ final class BlobProxy implements AutoCloseable {
    * @param headers request headers
    */
   record Recorded(String method, String pathAndQuery, Map<String, List<String>> headers) {
+    /** @return the path, without the query (which holds the SAS) */
+    String path() {
+      return pathAndQuery.replaceFirst("\\?.*$", "");
+    }
+
     boolean isBlobGet() {
       return method.equals("GET") && !pathAndQuery.contains("comp=") && !pathAndQuery.contains("restype=");
     }
@@ -131,7 +136,7 @@ final class BlobProxy implements AutoCloseable {
   /** @return how many GETs each blob path received, by path */
   Map<String, Long> blobGetsByPath() {
     return requests.stream().filter(Recorded::isBlobGet).collect(java.util.stream.Collectors.groupingBy(
-        r -> r.pathAndQuery().replaceFirst("\\?.*$", ""), java.util.stream.Collectors.counting()));
+        Recorded::path, java.util.stream.Collectors.counting()));
   }
 
   /** Rewrites the XML body of blob listings, e.g. to make a blob look larger than it is. */

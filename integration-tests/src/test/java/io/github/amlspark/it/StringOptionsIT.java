@@ -268,7 +268,7 @@ class StringOptionsIT {
   private List<Map<String, List<String>>> putsOf(String blob) {
     return proxy.requests().stream().filter(r -> r.method().equals("PUT"))
         // Names may arrive URL-encoded (w%2Ffresh.txt).
-        .filter(r -> java.net.URLDecoder.decode(r.pathAndQuery().replaceFirst("\\?.*$", ""), StandardCharsets.UTF_8)
+        .filter(r -> java.net.URLDecoder.decode(r.path(), StandardCharsets.UTF_8)
             .endsWith("/" + blob))
         .map(BlobProxy.Recorded::headers).toList();
   }
