@@ -25,6 +25,9 @@ public final class Azurite implements AutoCloseable {
    */
   public static final int WASB_EMULATOR_PORT = 10000;
 
+  /** Clock ticks per second of /proc's CPU times on Linux. */
+  static final double TICKS_PER_SECOND = 100.0;
+
   private final Process process;
   private final int port;
 
@@ -127,11 +130,18 @@ public final class Azurite implements AutoCloseable {
    * @throws IOException when it cannot be read
    */
   public double cpuSeconds() throws IOException {
-    // /proc/<pid>/stat: utime and stime are the 14th and 15th fields, in clock ticks (100 per second on Linux),
-    // after the command's name in parentheses.
-    String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+    long[] ticks = userAndSystemTicks(Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat")));
+    return (ticks[0] + ticks[1]) / TICKS_PER_SECOND;
+  }
+
+  /**
+   * @param stat the text of a process's or thread's {@code /proc/.../stat}
+   * @return its user and system CPU time, in clock ticks: the 14th and 15th fields, after the command's
+   *     name in parentheses
+   */
+  static long[] userAndSystemTicks(String stat) {
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
   }
 
   /** @return the port it listens on */

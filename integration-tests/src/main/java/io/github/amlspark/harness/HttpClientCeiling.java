@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -91,7 +92,7 @@ public final class HttpClientCeiling {
       String smallSas = small.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(2),
           new BlobContainerSasPermission().setReadPermission(true)));
       List<String> smallUrls = new ArrayList<>();
-      Map<String, String> etags = new java.util.HashMap<>();
+      Map<String, String> etags = new HashMap<>();
       for (BlobItem b : small.listBlobs()) {
         smallUrls.add(small.getBlobClient(b.getName()).getBlobUrl() + "?" + smallSas);
         etags.put(smallUrls.get(smallUrls.size() - 1), b.getProperties().getETag());
@@ -181,7 +182,8 @@ public final class HttpClientCeiling {
    * host for reuse, fewer than the GETs in flight: run with {@code JAVA_OPTS=-Dhttp.maxConnections=16} to see
    * what that costs.
    */
-  private static void smallGets(String client, List<String> urls, Map<String, String> etags, ExecutorService pool) throws Exception {
+  private static void smallGets(String client, List<String> urls, Map<String, String> etags, ExecutorService pool)
+      throws Exception {
     List<Future<?>> gets = new ArrayList<>();
     for (String url : urls) {
       gets.add(pool.submit(() -> {

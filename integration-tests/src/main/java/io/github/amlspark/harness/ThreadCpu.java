@@ -23,8 +23,6 @@ import org.apache.spark.sql.SparkSession;
 public final class ThreadCpu {
   private static final int FILES = 2000;
   private static final int SIZE = 16 * 1024;
-  /** Clock ticks per second of /proc's CPU times. */
-  private static final double TICKS = 100.0;
 
   private ThreadCpu() {
   }
@@ -77,10 +75,11 @@ public final class ThreadCpu {
     long user = byName.values().stream().mapToLong(t -> t[0]).sum();
     long system = byName.values().stream().mapToLong(t -> t[1]).sum();
     System.out.printf(Locale.ROOT, "call %d: %.2f s, JVM CPU user %.2f s + system %.2f s, emulator %.2f s%n", call,
-        seconds, user / TICKS, system / TICKS, emulator);
+        seconds, user / Azurite.TICKS_PER_SECOND, system / Azurite.TICKS_PER_SECOND, emulator);
     byName.forEach((name, t) -> {
       if (t[0] + t[1] >= 3) {
-        System.out.printf(Locale.ROOT, "    %-16s user %.2f  system %.2f%n", name, t[0] / TICKS, t[1] / TICKS);
+        System.out.printf(Locale.ROOT, "    %-16s user %.2f  system %.2f%n", name, t[0] / Azurite.TICKS_PER_SECOND,
+            t[1] / Azurite.TICKS_PER_SECOND);
       }
     });
   }
@@ -96,10 +95,8 @@ public final class ThreadCpu {
         } catch (IOException ended) {
           continue;
         }
-        // The name is in parentheses; utime and stime are the 14th and 15th fields.
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        ticks.put(task.getFileName() + ":" + name, new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])});
+        ticks.put(task.getFileName() + ":" + name, Azurite.userAndSystemTicks(stat));
       }
     }
     return ticks;
