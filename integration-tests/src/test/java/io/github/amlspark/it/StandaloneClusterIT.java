@@ -26,6 +26,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -353,20 +354,8 @@ class StandaloneClusterIT {
    */
   private Void killTheExecutorWritingTheStalledFile(StandaloneCluster.Driver driver) throws Exception {
     String folder = dir.resolve("death-out").toString();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(540);
-    while (System.nanoTime() < deadline && driver.process().isAlive()) {
-      if (deathProxy.faultsInjected() > 0) {
-        for (Map.Entry<String, ProcessHandle> e : StandaloneCluster.executorsOf(driver.port()).entrySet()) {
-          if (holdsOpen(e.getValue().pid(), folder, ".big.bin.")) {
-            e.getValue().destroyForcibly();
-            executorPids.put(e.getKey(), e.getValue().pid());
-            killedExecutor = e.getKey();
-            return null;
-          }
-        }
-      }
-      Thread.sleep(50);
-    }
+    killedExecutor = killAnExecutor(driver, () -> deathProxy.faultsInjected() > 0,
+        pid -> holdsOpen(pid, folder, ".big.bin."));
     return null;
   }
 
@@ -376,18 +365,36 @@ class StandaloneClusterIT {
    * mid-send.
    */
   private Void killTheExecutorSendingTheStalledFile(StandaloneCluster.Driver driver) throws Exception {
+    killedUploader = killAnExecutor(driver, () -> upDeathProxy.stalledSenderPort() > 0
+        && upDeathBlobs.listBlobs().stream().filter(b -> b.getName().startsWith("updeath/s/")).count()
+        == UPLOAD_DEATH_SMALL_FILES, pid -> {
+          Set<String> sockets = socketInodes(upDeathProxy.stalledSenderPort(), upDeathProxy.port());
+          return openFiles(pid).stream().anyMatch(sockets::contains);
+        });
+    return null;
+  }
+
+  /** Which executor JVM, by process id, to kill. */
+  private interface Victim {
+    boolean is(long pid) throws IOException;
+  }
+
+  /**
+   * While the driver runs (at most 540 s), waits until {@code ready}, then kills (SIGKILL) the first of the
+   * application's executor JVMs that is the {@code victim} and notes its process id.
+   *
+   * @return the killed executor's id, or null when none was killed
+   */
+  private String killAnExecutor(StandaloneCluster.Driver driver, Callable<Boolean> ready,
+      Victim victim) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(540);
     while (System.nanoTime() < deadline && driver.process().isAlive()) {
-      int port = upDeathProxy.stalledSenderPort();
-      if (port > 0 && upDeathBlobs.listBlobs().stream().filter(b -> b.getName().startsWith("updeath/s/")).count()
-          == UPLOAD_DEATH_SMALL_FILES) {
-        Set<String> sockets = socketInodes(port, upDeathProxy.port());
+      if (ready.call()) {
         for (Map.Entry<String, ProcessHandle> e : StandaloneCluster.executorsOf(driver.port()).entrySet()) {
-          if (openFiles(e.getValue().pid()).stream().anyMatch(sockets::contains)) {
+          if (victim.is(e.getValue().pid())) {
             e.getValue().destroyForcibly();
             executorPids.put(e.getKey(), e.getValue().pid());
-            killedUploader = e.getKey();
-            return null;
+            return e.getKey();
           }
         }
       }
