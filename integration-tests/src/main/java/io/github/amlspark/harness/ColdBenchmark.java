@@ -12,6 +12,7 @@ import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.sun.management.OperatingSystemMXBean;
 import io.github.amlspark.AzureMLFiles;
 import io.github.amlspark.TransferOptions;
+import io.github.amlspark.transfer.Md5;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +80,12 @@ public final class ColdBenchmark {
   private final Path repo = Path.of(System.getProperty("amlspark.repo", "."));
   /** Only the warm rows, amlspark's beside curl's, with no SDK tool in this JVM. */
   private boolean warmOnly;
+  /**
+   * Untimed calls of each contender per scenario before the timed warm calls: a session's first calls
+   * still pay C2's compilation (about 1.3 CPU seconds each for the first five small downloads, on a core the
+   * emulator needs), which a long-lived session stops paying after a handful of calls.
+   */
+  private int warmups = 5;
   private final Path work;
   private final Azurite azurite;
   private final Map<String, BlobContainerClient> containers = new LinkedHashMap<>();
@@ -126,7 +134,8 @@ public final class ColdBenchmark {
    * @param args optional: runs per cell (default 3, 1 with {@code --quick}); {@code --quick} for 200 small
    *     files and 2 x 32 MiB; {@code --profile} for one profiled cold download of each set instead of the
    *     table; {@code --only=<scenario>} (e.g. {@code "--only=download small"}, repeatable) for some rows;
-   *     {@code --warm-only} for the warm rows alone, amlspark and curl, on a fresh emulator
+   *     {@code --warm-only} for the warm rows alone, amlspark and curl, on a fresh emulator;
+   *     {@code --warmups=N} for the untimed calls before the warm ones (default 5)
    * @throws Exception when the benchmark cannot run
    */
   public static void main(String[] args) throws Exception {
@@ -145,6 +154,8 @@ public final class ColdBenchmark {
           bench.scenarios = SCENARIOS.stream().filter(sc -> only.contains(sc.label())).toList();
         }
         bench.warmOnly = flags.contains("--warm-only");
+        flags.stream().filter(f -> f.startsWith("--warmups=")).findFirst()
+            .ifPresent(f -> bench.warmups = Integer.parseInt(f.substring(10)));
         bench.table(runs);
       }
     } finally {
@@ -154,14 +165,15 @@ public final class ColdBenchmark {
 
   private void table(int runs) throws Exception {
     Map<String, List<Double>> cells = new LinkedHashMap<>();
-    List<String> contenders = List.of("curl", "sdk", "amlspark");
+    List<String> contenders = List.of("curl", "sdk", "amlspark", "curl-same");
     for (int round = 0; round < (warmOnly ? 0 : runs); round++) {
       for (Scenario s : scenarios) {
         for (int c = 0; c < contenders.size(); c++) {
           // Rotated per round, so that no contender always runs first after another's clean-up.
           String who = contenders.get((c + round) % contenders.size());
           Sample sample = switch (who) {
-            case "curl" -> curl(s);
+            case "curl" -> curl(s, false);
+            case "curl-same" -> curl(s, true);
             case "sdk" -> sdkTool(s);
             default -> amlspark(s);
           };
@@ -186,7 +198,8 @@ public final class ColdBenchmark {
 
   /**
    * The warm rows: a long-lived local[*] session with the Java API, and the SDK tool's code in this JVM;
-   * one warm-up call of each per scenario, then the timed calls, interleaved.
+   * {@link #warmups} untimed calls of each per scenario (the first one's time kept as the session's first
+   * call), then the timed calls, interleaved, each beside both curl ceilings.
    */
   private void warm(int runs, Map<String, List<Double>> cells) throws Exception {
     System.out.println("warm: a long-lived local[*] session in this JVM...");
@@ -197,7 +210,7 @@ public final class ColdBenchmark {
       Map<String, BlobContainerClient> sdk = new LinkedHashMap<>();
       containerUrls.forEach((name, url) -> sdk.put(name, new BlobContainerClientBuilder().endpoint(url).buildClient()));
       for (Scenario s : scenarios) {
-        for (int i = -1; i < runs; i++) {
+        for (int i = -warmups; i < runs; i++) {
           WarmSample aml = timed(s, out -> {
             spark.conf().set("spark.azureml.checkMd5", String.valueOf(s.md5()));
             if (s.upload()) {
@@ -214,14 +227,22 @@ public final class ColdBenchmark {
               SdkTool.download(sdk.get(s.datastore()), Path.of(out), s.md5());
             }
           });
-          // The ceiling again beside the warm calls: the emulator slows as its store fills, so the cold
-          // rounds' curl figures would flatter later calls.
-          Sample ceiling = curl(s);
-          if (i >= 0) {
+          if (i == -warmups) {
+            add(cells, s, "amlspark first call of the scenario in the session", aml.seconds());
+          }
+          if (i < 0) {
+            System.out.printf(Locale.ROOT, "  warm-up %d, %s: amlspark %.2f s (CPU %.2f s, emulator %.2f s)%n",
+                i + warmups + 1, s.label(), aml.seconds(), aml.cpu(), aml.emulatorCpu());
+          } else {
+            // The ceilings again beside the warm calls: the emulator slows as its store fills, so the cold
+            // rounds' curl figures would flatter later calls.
+            Sample ceiling = curl(s, false);
+            Sample same = curl(s, true);
             System.out.printf(Locale.ROOT, "  warm %d, %s: amlspark %.2f s (CPU %.2f s, emulator %.2f s), "
-                + "sdk %.2f s (CPU %.2f s, emulator %.2f s), curl %.2f s (CPU %.2f s, emulator %.2f s)%n", i + 1,
-                s.label(), aml.seconds(), aml.cpu(), aml.emulatorCpu(), tool.seconds(), tool.cpu(),
-                tool.emulatorCpu(), ceiling.whole(), ceiling.cpu(), ceiling.emulatorCpu());
+                + "sdk %.2f s (CPU %.2f s, emulator %.2f s), curl %.2f s (CPU %.2f s, emulator %.2f s), "
+                + "curl doing amlspark's work %.2f s%n", i + 1, s.label(), aml.seconds(), aml.cpu(),
+                aml.emulatorCpu(), tool.seconds(), tool.cpu(), tool.emulatorCpu(), ceiling.whole(), ceiling.cpu(),
+                ceiling.emulatorCpu(), same.whole());
             add(cells, s, "amlspark warm", aml.seconds());
             add(cells, s, "amlspark warm cpu", aml.cpu());
             add(cells, s, "amlspark warm emulator cpu", aml.emulatorCpu());
@@ -229,6 +250,7 @@ public final class ColdBenchmark {
             add(cells, s, "curl warm", ceiling.whole());
             add(cells, s, "curl warm cpu", ceiling.cpu());
             add(cells, s, "curl warm emulator cpu", ceiling.emulatorCpu());
+            add(cells, s, "curl-same warm", same.whole());
           }
         }
       }
@@ -325,21 +347,38 @@ public final class ColdBenchmark {
 
   // ---- the cold contenders: one fresh process each ----
 
-  /** The ceiling: 8 curl processes in parallel, each over its share of the blobs on one connection. */
-  private Sample curl(Scenario s) throws Exception {
+  /**
+   * The ceiling: 8 curl processes in parallel, each over its share of the blobs on one connection.
+   *
+   * @param sameWork also do the rest of what amlspark does for the same result, so that the emulator's and
+   *     the machine's figure for amlspark's work stands beside amlspark's: downloads list the container
+   *     first (List Blobs with metadata, as amlspark's planning does; the plain ceiling is handed the names)
+   *     and force each file to disk ({@code sync -d}, amlspark's force before each rename); uploads hash
+   *     every file first ({@code md5sum}) and send its MD5 with each Put Blob for the service to check
+   */
+  private Sample curl(Scenario s, boolean sameWork) throws Exception {
     String destination = freshDestination(s);
     Path list;
     String script;
     if (s.upload()) {
-      list = writeCurlUploadChunks(source(s), destination);
-      script = "exec curl -sSf -o /dev/null -H 'x-ms-blob-type: BlockBlob' --config \"$1.curl\"";
+      list = writeCurlUploadChunks(source(s), destination, sameWork);
+      script = sameWork ? "xargs md5sum < \"$1.files\" > /dev/null && exec curl --config \"$1.curl\""
+          : "exec curl -sSf -o /dev/null -H 'x-ms-blob-type: BlockBlob' --config \"$1.curl\"";
     } else {
       list = work.resolve("curl-" + s.datastore()).resolve("chunks");
-      script = "curl -sSf --create-dirs --output-dir \"$0\" --config \"$1.curl\""
-          + (s.md5() ? " && cd \"$0\" && md5sum -c --quiet --status \"$1.md5\"" : "");
+      script = "curl -sSf --create-dirs --output-dir \"$0\" --config \"$1.curl\" && cd \"$0\""
+          + (s.md5() ? " && md5sum -c --quiet --status \"$1.md5\"" : "")
+          + (sameWork ? " && cut -c35- \"$1.md5\" | xargs sync -d" : "");
     }
-    List<String> command = List.of("xargs", "-P", String.valueOf(CURLS), "-I{}", "sh", "-c", script,
-        destination, "{}");
+    List<String> command = new ArrayList<>();
+    if (sameWork && !s.upload()) {
+      String url = containerUrls.get(s.datastore());
+      String listing = url.substring(0, url.indexOf('?')) + "?restype=container&comp=list&include=metadata"
+          + "&maxresults=5000&" + url.substring(url.indexOf('?') + 1);
+      // The listing, then the downloads: one process tree, timed whole.
+      command.addAll(List.of("sh", "-c", "curl -sSf -o /dev/null \"$0\" && exec \"$@\"", listing));
+    }
+    command.addAll(List.of("xargs", "-P", String.valueOf(CURLS), "-I{}", "sh", "-c", script, destination, "{}"));
     Sample sample = process(command, Map.of(), list, null);
     cleanUp(s, destination);
     return sample;
@@ -365,37 +404,60 @@ public final class ColdBenchmark {
           .append(b.getName()).append('\n');
       i++;
     }
-    writeChunks(dir, configs, md5s);
+    writeChunks(dir, configs, md5s, List.of());
   }
 
-  private Path writeCurlUploadChunks(Path source, String remotePath) throws IOException {
+  /**
+   * Each file's curl config lines go to one of 8 chunks in turn. For the same work as amlspark, each
+   * transfer carries its own headers (curl's {@code next}), the MD5 among them, and the chunk lists its
+   * files for the hashing pass the script times (the headers' MD5 values are computed here, untimed).
+   */
+  private Path writeCurlUploadChunks(Path source, String remotePath, boolean sameWork) throws IOException {
     Path dir = Files.createDirectories(work.resolve("curl-up-" + remotePath));
     String url = containerUrls.get("uploads");
     String base = url.substring(0, url.indexOf('?'));
     String sas = url.substring(url.indexOf('?'));
     List<StringBuilder> configs = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(source)) {
+    List<StringBuilder> files = new ArrayList<>();
+    try (Stream<Path> all = Files.walk(source)) {
       int i = 0;
-      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+      for (Path f : all.filter(Files::isRegularFile).sorted().toList()) {
         if (configs.size() < CURLS) {
           configs.add(new StringBuilder());
+          files.add(new StringBuilder());
         }
-        configs.get(i++ % CURLS).append("upload-file = \"").append(f).append("\"\nurl = \"").append(base)
+        StringBuilder config = configs.get(i % CURLS);
+        if (sameWork) {
+          String md5;
+          try (var in = Files.newInputStream(f)) {
+            md5 = Base64.getEncoder().encodeToString(Md5.of(in));
+          }
+          config.append(config.length() > 0 ? "next\n" : "").append("silent\nshow-error\nfail\n")
+              .append("output = \"/dev/null\"\nheader = \"x-ms-blob-type: BlockBlob\"\n")
+              .append("header = \"Content-MD5: ").append(md5).append("\"\nheader = \"x-ms-blob-content-md5: ")
+              .append(md5).append("\"\n");
+          files.get(i % CURLS).append(f).append('\n');
+        }
+        config.append("upload-file = \"").append(f).append("\"\nurl = \"").append(base)
             .append('/').append(remotePath).append('/').append(source.relativize(f)).append(sas).append("\"\n");
+        i++;
       }
     }
-    return writeChunks(dir, configs, List.of());
+    return writeChunks(dir, configs, List.of(), sameWork ? files : List.of());
   }
 
   /** @return the file listing the chunks' base paths, one a line (xargs' input) */
-  private static Path writeChunks(Path dir, List<StringBuilder> configs, List<StringBuilder> md5s)
-      throws IOException {
+  private static Path writeChunks(Path dir, List<StringBuilder> configs, List<StringBuilder> md5s,
+      List<StringBuilder> files) throws IOException {
     StringBuilder list = new StringBuilder();
     for (int c = 0; c < configs.size(); c++) {
       Path chunk = dir.resolve("c" + c);
       Files.writeString(Path.of(chunk + ".curl"), configs.get(c));
       if (!md5s.isEmpty()) {
         Files.writeString(Path.of(chunk + ".md5"), md5s.get(c));
+      }
+      if (!files.isEmpty()) {
+        Files.writeString(Path.of(chunk + ".files"), files.get(c));
       }
       list.append(chunk).append('\n');
     }
@@ -507,13 +569,14 @@ public final class ColdBenchmark {
   private void print(int runs, Map<String, List<Double>> cells) {
     System.out.printf(Locale.ROOT, "%n%d x %d KiB, %d x %d MiB; median of %d run(s); seconds%n%n", sizes.smallFiles(),
         sizes.smallSize() >> 10, sizes.largeFiles(), sizes.largeSize() >> 20, runs);
-    System.out.println("| scenario | ceiling: curl x 8, whole process | SDK tool, cold: in-process / whole | "
+    System.out.println("| scenario | ceiling: curl x 8, whole process | curl x 8 doing amlspark's work | "
+        + "SDK tool, cold: in-process / whole | "
         + "amlspark, cold: in-process / whole | amlspark cold vs SDK (in-process; >1: amlspark faster) | "
-        + "amlspark whole - curl | amlspark warm | SDK tool warm | curl x 8 beside the warm calls | "
-        + "amlspark warm vs ceiling (>1: faster) | "
+        + "amlspark whole - curl | amlspark warm | SDK tool warm | curl x 8 beside the warm calls: plain / "
+        + "amlspark's work | amlspark warm vs ceiling (>1: faster): plain / amlspark's work | "
         + "CPU s cold: SDK / amlspark | emulator CPU s beside curl / SDK / amlspark cold | "
         + "warm CPU s, process + emulator: curl / amlspark | peak RSS amlspark cold (max) |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Scenario s : scenarios) {
       double curl = median(cells.get(s.label() + "|curl whole"));
       double sdkIn = median(cells.get(s.label() + "|sdk in"));
@@ -523,12 +586,13 @@ public final class ColdBenchmark {
       double rss = cells.getOrDefault(s.label() + "|amlspark rss", List.of()).stream().mapToDouble(Double::doubleValue).max()
           .orElse(0);
       double warmCurl = median(cells.get(s.label() + "|curl warm"));
-      System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f / %.2f | %.2f / %.2f | %.2fx | %+.2f | %.2f | %.2f | %.2f "
-          + "| %.2fx | %.1f / %.1f | %.1f / %.1f / %.1f | %.1f + %.1f / %.1f + %.1f | %,.0f MiB |%n", s.label(), curl,
-          sdkIn,
+      double warmSame = median(cells.get(s.label() + "|curl-same warm"));
+      System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f / %.2f | %.2f / %.2f | %.2fx | %+.2f | %.2f | %.2f "
+          + "| %.2f / %.2f | %.2fx / %.2fx | %.1f / %.1f | %.1f / %.1f / %.1f | %.1f + %.1f / %.1f + %.1f "
+          + "| %,.0f MiB |%n", s.label(), curl, median(cells.get(s.label() + "|curl-same whole")), sdkIn,
           median(cells.get(s.label() + "|sdk whole")),
           amlIn, amlWhole, sdkIn / amlIn, amlWhole - curl, warm, median(cells.get(s.label() + "|sdk warm")), warmCurl,
-          warmCurl / warm,
+          warmSame, warmCurl / warm, warmSame / warm,
           median(cells.get(s.label() + "|sdk cpu")), median(cells.get(s.label() + "|amlspark cpu")),
           median(cells.get(s.label() + "|curl emulator cpu")), median(cells.get(s.label() + "|sdk emulator cpu")),
           median(cells.get(s.label() + "|amlspark emulator cpu")),
