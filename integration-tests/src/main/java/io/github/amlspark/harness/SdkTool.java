@@ -4,19 +4,26 @@ import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
-import com.azure.storage.common.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobDownloadToFileOptions;
+import com.azure.storage.common.ParallelTransferOptions;
+import com.sun.management.OperatingSystemMXBean;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,7 +34,7 @@ import java.util.stream.Stream;
  * The hand-written contender of {@link ColdBenchmark}: what a user would write with the Azure SDK alone,
  * 8 threads over the files, each large blob with the SDK's own parallel download (8 MiB blocks, 8 in
  * flight). Run as its own JVM it prints the time from the first line of {@code main} (building the client
- * and listing included); {@link ColdBenchmark} also calls it in its own JVM for the warm rows.
+ * and listing included); {@link ColdBenchmark}'s warm rows keep one running ({@code serve}).
  */
 public final class SdkTool {
   /** The environment variable holding the container's URL with a SAS (kept off the command line). */
@@ -42,10 +49,15 @@ public final class SdkTool {
   /**
    * @param args {@code download DIR}, {@code download-md5 DIR} (each file hashed after its download and
    *     compared with the listed Content-MD5) or {@code upload DIR REMOTE_PATH}; the container's URL with
-   *     a SAS comes from the environment variable {@value #CONTAINER_URL_ENV}
+   *     a SAS comes from the environment variable {@value #CONTAINER_URL_ENV}. Or {@code serve}: a
+   *     long-lived tool for warm calls, one per line of its input (see {@link #serve()})
    * @throws Exception when a transfer fails or a file's MD5 differs
    */
   public static void main(String[] args) throws Exception {
+    if (args.length == 1 && args[0].equals("serve")) {
+      serve();
+      return;
+    }
     long start = System.nanoTime();
     String url = System.getenv(CONTAINER_URL_ENV);
     if (url == null || args.length < 2) {
@@ -61,6 +73,39 @@ public final class SdkTool {
       default -> throw new IllegalArgumentException("unknown command " + args[0]);
     };
     System.out.printf(Locale.ROOT, "sdk.files=%d sdk.seconds=%.3f%n", files, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * The SDK tool as a long-lived process: each input line {@code COMMAND CONTAINER_URL ARGS...} (the
+   * commands of {@link #main}) runs on container clients built once per URL, and answers one line,
+   * {@code sdk.seconds=S sdk.cpu=C} (its wall and this process's CPU seconds), or {@code sdk.error=...}.
+   * {@link ColdBenchmark}'s warm rows run it so that its garbage and threads are not billed to amlspark's
+   * calls in the benchmark's own JVM.
+   */
+  private static void serve() throws IOException {
+    Map<String, BlobContainerClient> clients = new HashMap<>();
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line; (line = in.readLine()) != null; ) {
+      String[] words = line.split(" ");
+      BlobContainerClient container = clients.computeIfAbsent(words[1],
+          url -> new BlobContainerClientBuilder().endpoint(url).buildClient());
+      long cpu = os.getProcessCpuTime();
+      long start = System.nanoTime();
+      try {
+        switch (words[0]) {
+          case "download" -> download(container, Path.of(words[2]), false);
+          case "download-md5" -> download(container, Path.of(words[2]), true);
+          case "upload" -> upload(container, Path.of(words[2]), words[3]);
+          default -> throw new IllegalArgumentException("unknown command " + words[0]);
+        }
+        System.out.printf(Locale.ROOT, "sdk.seconds=%.3f sdk.cpu=%.3f%n", (System.nanoTime() - start) / 1e9,
+            (os.getProcessCpuTime() - cpu) / 1e9);
+      } catch (Exception e) {
+        System.out.println("sdk.error=" + e.toString().replace('\n', ' '));
+      }
+      System.out.flush();
+    }
   }
 
   /**
