@@ -35,7 +35,7 @@ import org.apache.spark.sql.SparkSession;
  * run. Each round runs every scenario once per contender, so that the shared machine's drift falls on all
  * of them alike. Run it with {@code bin/benchmark cold [runs] [--quick] [--profile]} (docs/benchmark.md).
  */
-public final class ColdBenchmark {
+public final class ColdBenchmark implements AutoCloseable {
   private static final int CURLS = 8;
 
   /** The data set: small blobs, large blobs. */
@@ -86,7 +86,7 @@ public final class ColdBenchmark {
    */
   private int warmups = 5;
   private final Path work;
-  private final Azurite azurite;
+  private Azurite azurite;
   private final Map<String, BlobContainerClient> containers = new LinkedHashMap<>();
   private final Map<String, String> containerUrls = new LinkedHashMap<>();
   private final Path config;
@@ -100,22 +100,11 @@ public final class ColdBenchmark {
     this.work = work;
     this.azurite = azurite;
     this.sizes = sizes;
-    BlobServiceClient service = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
-        .buildClient();
     LocalWorkspace workspace = new LocalWorkspace();
     for (String name : List.of("small", "large", "uploads")) {
-      BlobContainerClient container = service.createBlobContainer(name);
-      containers.put(name, container);
-      String sas = container.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusDays(1),
-          new BlobContainerSasPermission().setReadPermission(true).setListPermission(true)
-              .setWritePermission(true).setCreatePermission(true)));
-      containerUrls.put(name, container.getBlobContainerUrl() + "?" + sas);
       workspace.withKeyDatastore(name, azurite.accountUrl(), name, Azurite.ACCOUNT_KEY);
     }
-    System.out.printf(Locale.ROOT, "seeding %d x %d KiB and %d x %d MiB blobs and local copies...%n",
-        sizes.smallFiles(), sizes.smallSize() >> 10, sizes.largeFiles(), sizes.largeSize() >> 20);
-    Seed.smallBlobs(containers.get("small"), sizes.smallFiles(), sizes.smallSize());
-    Seed.largeBlobs(containers.get("large"), sizes.largeFiles(), sizes.largeSize());
+    seedEmulator();
     smallSource = work.resolve("source-small");
     largeSource = work.resolve("source-large");
     Seed.smallFiles(smallSource, sizes.smallFiles(), sizes.smallSize());
@@ -127,6 +116,49 @@ public final class ColdBenchmark {
     // bin/harness builds bin/amlspark's class-data-sharing archive after a build: here, not in a timed run.
     new ProcessBuilder(repo.resolve("bin/amlspark").toString(), "--version").inheritIO().start().waitFor();
     Benchmark.sync();
+  }
+
+  /** Creates the containers and their SAS URLs on the current emulator, and the blobs to download. */
+  private void seedEmulator() throws Exception {
+    BlobServiceClient service = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
+        .buildClient();
+    for (String name : List.of("small", "large", "uploads")) {
+      BlobContainerClient container = service.createBlobContainer(name);
+      containers.put(name, container);
+      String sas = container.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusDays(1),
+          new BlobContainerSasPermission().setReadPermission(true).setListPermission(true)
+              .setWritePermission(true).setCreatePermission(true)));
+      containerUrls.put(name, container.getBlobContainerUrl() + "?" + sas);
+    }
+    System.out.printf(Locale.ROOT, "seeding %d x %d KiB and %d x %d MiB blobs...%n", sizes.smallFiles(),
+        sizes.smallSize() >> 10, sizes.largeFiles(), sizes.largeSize() >> 20);
+    Seed.smallBlobs(containers.get("small"), sizes.smallFiles(), sizes.smallSize());
+    Seed.largeBlobs(containers.get("large"), sizes.largeFiles(), sizes.largeSize());
+  }
+
+  /**
+   * A fresh emulator on the same port (so the workspace's config and curl's lists stay right) for the warm
+   * rows: the in-memory emulator holds at most half the machine's memory and frees deleted blobs only every
+   * ten minutes, so the cold rounds' gigabytes of uploads would fill it; and it slows as its store fills.
+   */
+  private void restartEmulator() throws Exception {
+    int port = azurite.port();
+    azurite.close();
+    azurite = Azurite.start(azuriteHome(), port);
+    seedEmulator();
+    for (String name : List.of("small", "large")) {
+      writeCurlDownloadChunks(name);
+    }
+    Benchmark.sync();
+  }
+
+  private static Path azuriteHome() {
+    return Path.of(System.getProperty("azurite.home", "integration-tests"));
+  }
+
+  @Override
+  public void close() {
+    azurite.close();
   }
 
   /**
@@ -143,8 +175,7 @@ public final class ColdBenchmark {
     int runs = flags.stream().filter(a -> a.matches("\\d+")).map(Integer::parseInt).findFirst()
         .orElse(quick ? 1 : 3);
     Path work = Files.createTempDirectory("amlspark-coldbench");
-    try (Azurite azurite = Azurite.start(Path.of(System.getProperty("azurite.home", "integration-tests")), 0)) {
-      ColdBenchmark bench = new ColdBenchmark(work, azurite, quick ? QUICK : FULL);
+    try (ColdBenchmark bench = new ColdBenchmark(work, Azurite.start(azuriteHome(), 0), quick ? QUICK : FULL)) {
       if (flags.contains("--profile")) {
         bench.profile();
       } else {
@@ -186,6 +217,9 @@ public final class ColdBenchmark {
           add(cells, s, who + " emulator cpu", sample.emulatorCpu());
         }
       }
+    }
+    if (!warmOnly) {
+      restartEmulator();
     }
     warm(runs, cells);
     print(runs, cells);
@@ -474,7 +508,7 @@ public final class ColdBenchmark {
     return Files.writeString(dir.resolve("chunks"), list);
   }
 
-  /** The Azure SDK tool as its own JVM, launched as bin/amlspark is (bin/harness: same flags and classpath). */
+  /** The Azure SDK tool as its own JVM, through bin/harness (the classpath bin/amlspark uses). */
   private Sample sdkTool(Scenario s) throws Exception {
     String destination = freshDestination(s);
     List<String> command = new ArrayList<>(List.of(repo.resolve("bin/harness").toString(),
@@ -484,8 +518,10 @@ public final class ColdBenchmark {
     } else {
       command.addAll(List.of(s.md5() ? "download-md5" : "download", destination));
     }
-    Sample sample = process(command, Map.of(SdkTool.CONTAINER_URL_ENV, containerUrls.get(s.datastore())), null,
-        "sdk.seconds=");
+    // The JDK's default flags, as a user's own tool would run; SDK_TOOL_BENCH_OPTS adds some (e.g. the
+    // short-lived flags bin/amlspark uses) to compare.
+    Sample sample = process(command, Map.of(SdkTool.CONTAINER_URL_ENV, containerUrls.get(s.datastore()),
+        "JAVA_OPTS", System.getenv().getOrDefault("SDK_TOOL_BENCH_OPTS", "")), null, "sdk.seconds=");
     cleanUp(s, destination);
     return sample;
   }

@@ -7,38 +7,49 @@ import io.github.amlspark.TransferOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Where a warm small download's CPU goes, by thread: 2,000 × 16 KiB downloaded again and again by one
- * long-lived local[*] session with the Java API, each call followed by the user and system CPU seconds of
+ * Where a warm download's CPU goes, by thread: 2,000 × 16 KiB (or 2 × 256 MiB) downloaded again and again
+ * by one long-lived local[*] session with the Java API, each call followed by the user and system CPU seconds of
  * every thread of this JVM (from {@code /proc/self/task}, grouped by name) and the emulator's. It shows
  * what JFR's samples do not: compiler threads, time in the kernel, the HTTP client's own threads. Run it
- * with {@code bin/benchmark threads [calls, default 8] [md5]} (Linux only).
+ * with {@code bin/benchmark threads [calls, default 8] [md5] [large]} (Linux only).
  */
 public final class ThreadCpu {
   private static final int FILES = 2000;
   private static final int SIZE = 16 * 1024;
+  private static final int LARGE_FILES = 2;
+  private static final int LARGE_SIZE = 256 * 1024 * 1024;
 
   private ThreadCpu() {
   }
 
   /**
    * @param args optional: calls (default 8), then {@code md5} for the default whole-file check (else off)
+   *     and {@code large} for 2 × 256 MiB instead of the small files
    * @throws Exception when the measurement cannot run
    */
   public static void main(String[] args) throws Exception {
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-    boolean md5 = args.length > 1 && args[1].equals("md5");
+    List<String> flags = Arrays.asList(args);
+    boolean md5 = flags.contains("md5");
+    boolean large = flags.contains("large");
     Path work = Files.createTempDirectory("amlspark-threads");
     try (Azurite azurite = Azurite.start(Path.of(System.getProperty("azurite.home", "integration-tests")), 0)) {
       BlobContainerClient small = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
           .buildClient().createBlobContainer("small");
-      Seed.smallBlobs(small, FILES, SIZE);
+      if (large) {
+        Seed.largeBlobs(small, LARGE_FILES, LARGE_SIZE);
+      } else {
+        Seed.smallBlobs(small, FILES, SIZE);
+      }
       Path config = new LocalWorkspace().withKeyDatastore("small", azurite.accountUrl(), "small", Azurite.ACCOUNT_KEY)
           .writeTo(work.resolve("config.json"));
       SparkSession spark = SparkSession.builder().master("local[*]").appName("amlspark-threads")
@@ -53,6 +64,9 @@ public final class ThreadCpu {
         files.downloadFromDatastore("small", "", work.resolve("out" + i).toString(), TransferOptions.defaults());
         double seconds = (System.nanoTime() - start) / 1e9;
         print(i + 1, seconds, azurite.cpuSeconds() - emulator, before, threadTicks());
+        if (large) {
+          Benchmark.deleteTree(work.resolve("out" + i));
+        }
         Benchmark.sync();
       }
       spark.stop();
