@@ -65,13 +65,7 @@ public final class SdkTool {
           + "download|download-md5 DIR | upload DIR REMOTE_PATH");
     }
     BlobContainerClient container = new BlobContainerClientBuilder().endpoint(url).buildClient();
-    Path dir = Path.of(args[1]);
-    int files = switch (args[0]) {
-      case "download" -> download(container, dir, false);
-      case "download-md5" -> download(container, dir, true);
-      case "upload" -> upload(container, dir, args[2]);
-      default -> throw new IllegalArgumentException("unknown command " + args[0]);
-    };
+    int files = run(container, args[0], Arrays.asList(args).subList(1, args.length));
     System.out.printf(Locale.ROOT, "sdk.files=%d sdk.seconds=%.3f%n", files, (System.nanoTime() - start) / 1e9);
   }
 
@@ -93,12 +87,7 @@ public final class SdkTool {
       long cpu = os.getProcessCpuTime();
       long start = System.nanoTime();
       try {
-        switch (words[0]) {
-          case "download" -> download(container, Path.of(words[2]), false);
-          case "download-md5" -> download(container, Path.of(words[2]), true);
-          case "upload" -> upload(container, Path.of(words[2]), words[3]);
-          default -> throw new IllegalArgumentException("unknown command " + words[0]);
-        }
+        run(container, words[0], Arrays.asList(words).subList(2, words.length));
         System.out.printf(Locale.ROOT, "sdk.seconds=%.3f sdk.cpu=%.3f%n", (System.nanoTime() - start) / 1e9,
             (os.getProcessCpuTime() - cpu) / 1e9);
       } catch (Exception e) {
@@ -106,6 +95,23 @@ public final class SdkTool {
       }
       System.out.flush();
     }
+  }
+
+  /**
+   * @param container the container's client
+   * @param command {@code download}, {@code download-md5} or {@code upload}
+   * @param args its folder, and for uploads the remote path
+   * @return how many files it moved
+   * @throws Exception when a transfer fails or a file's MD5 differs
+   */
+  private static int run(BlobContainerClient container, String command, List<String> args) throws Exception {
+    Path dir = Path.of(args.get(0));
+    return switch (command) {
+      case "download" -> download(container, dir, false);
+      case "download-md5" -> download(container, dir, true);
+      case "upload" -> upload(container, dir, args.get(1));
+      default -> throw new IllegalArgumentException("unknown command " + command);
+    };
   }
 
   /**
