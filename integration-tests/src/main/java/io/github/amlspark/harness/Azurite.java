@@ -37,6 +37,14 @@ public final class Azurite implements AutoCloseable {
   }
 
   /**
+   * @return the folder holding node_modules/azurite for the harness's main classes: the one bin/harness
+   *     passes as {@code azurite.home}, else integration-tests under the working folder
+   */
+  public static Path harnessHome() {
+    return Path.of(System.getProperty("azurite.home", "integration-tests"));
+  }
+
+  /**
    * @param home the folder holding node_modules/azurite (after {@code npm ci})
    * @param port the port, or 0 for a free one
    * @return the running emulator, ready for requests

@@ -51,7 +51,7 @@ public final class Benchmark {
       hugeBlob(work);
       return;
     }
-    try (Azurite azurite = Azurite.start(Path.of(System.getProperty("azurite.home", "integration-tests")), 0)) {
+    try (Azurite azurite = Azurite.start(Azurite.harnessHome(), 0)) {
       BlobServiceClient service = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
           .buildClient();
       BlobContainerClient small = service.createBlobContainer("small");
@@ -146,7 +146,7 @@ public final class Benchmark {
    */
   private static void hugeBlob(Path work) throws Exception {
     long size = 1L << 30;
-    try (Azurite azurite = Azurite.start(Path.of(System.getProperty("azurite.home", "integration-tests")), 0)) {
+    try (Azurite azurite = Azurite.start(Azurite.harnessHome(), 0)) {
       BlobContainerClient container = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
           .buildClient().createBlobContainer("huge");
       MessageDigest md5 = MessageDigest.getInstance("MD5");

@@ -37,7 +37,7 @@ public final class CdsArchive {
     Path archive = Path.of(args[0]).toAbsolutePath();
     String classPath = args[1];
     Path work = Files.createTempDirectory("amlspark-cds");
-    try (Azurite azurite = Azurite.start(Path.of(System.getProperty("azurite.home", "integration-tests")), 0)) {
+    try (Azurite azurite = Azurite.start(Azurite.harnessHome(), 0)) {
       BlobContainerClient container = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
           .buildClient().createBlobContainer("training");
       Random random = new Random(1);

@@ -144,16 +144,12 @@ public final class ColdBenchmark implements AutoCloseable {
   private void restartEmulator() throws Exception {
     int port = azurite.port();
     azurite.close();
-    azurite = Azurite.start(azuriteHome(), port);
+    azurite = Azurite.start(Azurite.harnessHome(), port);
     seedEmulator();
     for (String name : List.of("small", "large")) {
       writeCurlDownloadChunks(name);
     }
     Benchmark.sync();
-  }
-
-  private static Path azuriteHome() {
-    return Path.of(System.getProperty("azurite.home", "integration-tests"));
   }
 
   @Override
@@ -175,7 +171,7 @@ public final class ColdBenchmark implements AutoCloseable {
     int runs = flags.stream().filter(a -> a.matches("\\d+")).map(Integer::parseInt).findFirst()
         .orElse(quick ? 1 : 3);
     Path work = Files.createTempDirectory("amlspark-coldbench");
-    try (ColdBenchmark bench = new ColdBenchmark(work, Azurite.start(azuriteHome(), 0), quick ? QUICK : FULL)) {
+    try (ColdBenchmark bench = new ColdBenchmark(work, Azurite.start(Azurite.harnessHome(), 0), quick ? QUICK : FULL)) {
       if (flags.contains("--profile")) {
         bench.profile();
       } else {

@@ -66,7 +66,7 @@ public final class HttpClientCeiling {
     boolean smallOnly = List.of(args).contains("--small-only");
     Path work = Files.createTempDirectory("amlspark-httpclients");
     ExecutorService pool = Executors.newFixedThreadPool(IN_FLIGHT);
-    try (Azurite azurite = Azurite.start(Path.of(System.getProperty("azurite.home", "integration-tests")), 0)) {
+    try (Azurite azurite = Azurite.start(Azurite.harnessHome(), 0)) {
       BlobContainerClient container = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
           .buildClient().createBlobContainer("large");
       Seed.largeBlobs(container, smallOnly ? 0 : 2, (int) BLOB);

@@ -99,7 +99,7 @@ public final class PlanningBenchmark {
   }
 
   private static void azuriteRows(int blobs, Path work, List<String> rows) throws Exception {
-    try (Azurite azurite = Azurite.start(Path.of(System.getProperty("azurite.home", "integration-tests")), 0)) {
+    try (Azurite azurite = Azurite.start(Azurite.harnessHome(), 0)) {
       BlobContainerClient container = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
           .buildClient().createBlobContainer(CONTAINER);
       long t0 = System.nanoTime();

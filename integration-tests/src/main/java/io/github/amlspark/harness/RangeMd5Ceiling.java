@@ -45,7 +45,7 @@ public final class RangeMd5Ceiling {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     Path work = Files.createTempDirectory("amlspark-rangemd5");
-    try (Azurite azurite = Azurite.start(Path.of(System.getProperty("azurite.home", "integration-tests")), 0)) {
+    try (Azurite azurite = Azurite.start(Azurite.harnessHome(), 0)) {
       BlobContainerClient container = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
           .buildClient().createBlobContainer("large");
       Seed.largeBlobs(container, 2, 256 * 1024 * 1024);

@@ -42,7 +42,7 @@ public final class ThreadCpu {
     boolean md5 = flags.contains("md5");
     boolean large = flags.contains("large");
     Path work = Files.createTempDirectory("amlspark-threads");
-    try (Azurite azurite = Azurite.start(Path.of(System.getProperty("azurite.home", "integration-tests")), 0)) {
+    try (Azurite azurite = Azurite.start(Azurite.harnessHome(), 0)) {
       BlobContainerClient small = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
           .buildClient().createBlobContainer("small");
       if (large) {
