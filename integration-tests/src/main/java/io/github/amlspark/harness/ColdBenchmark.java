@@ -77,7 +77,7 @@ public final class ColdBenchmark implements AutoCloseable {
   }
 
   private final Path repo = Path.of(System.getProperty("amlspark.repo", "."));
-  /** Only the warm rows, amlspark's beside curl's, with no SDK tool in this JVM. */
+  /** Only the warm rows, amlspark's beside the curls', with no SDK tool. */
   private boolean warmOnly;
   /**
    * Untimed calls of each contender per scenario before the timed warm calls: a session's first calls
@@ -226,7 +226,8 @@ public final class ColdBenchmark implements AutoCloseable {
   }
 
   /**
-   * The warm rows: a long-lived local[*] session with the Java API, and the SDK tool's code in this JVM;
+   * The warm rows: a long-lived local[*] session with the Java API in this JVM, and the SDK tool in one of
+   * its own ({@link SdkToolProcess});
    * {@link #warmups} untimed calls of each per scenario (the first one's time kept as the session's first
    * call), then the timed calls, interleaved, each beside both curl ceilings.
    */
@@ -413,8 +414,8 @@ public final class ColdBenchmark implements AutoCloseable {
     List<String> command = new ArrayList<>();
     if (sameWork && !s.upload()) {
       String url = containerUrls.get(s.datastore());
-      String listing = url.substring(0, url.indexOf('?')) + "?restype=container&comp=list&include=metadata"
-          + "&maxresults=5000&" + url.substring(url.indexOf('?') + 1);
+      String listing = withoutSas(url) + "?restype=container&comp=list&include=metadata&maxresults=5000&"
+          + sasOf(url);
       // The listing, then the downloads: one process tree, timed whole.
       command.addAll(List.of("sh", "-c", "curl -sSf -o /dev/null \"$0\" && exec \"$@\"", listing));
     }
@@ -428,8 +429,8 @@ public final class ColdBenchmark implements AutoCloseable {
   private void writeCurlDownloadChunks(String name) throws IOException {
     Path dir = Files.createDirectories(work.resolve("curl-" + name));
     String url = containerUrls.get(name);
-    String base = url.substring(0, url.indexOf('?'));
-    String sas = url.substring(url.indexOf('?'));
+    String base = withoutSas(url);
+    String sas = "?" + sasOf(url);
     List<StringBuilder> configs = new ArrayList<>();
     List<StringBuilder> md5s = new ArrayList<>();
     int i = 0;
@@ -455,8 +456,8 @@ public final class ColdBenchmark implements AutoCloseable {
   private Path writeCurlUploadChunks(Path source, String remotePath, boolean sameWork) throws IOException {
     Path dir = Files.createDirectories(work.resolve("curl-up-" + remotePath));
     String url = containerUrls.get("uploads");
-    String base = url.substring(0, url.indexOf('?'));
-    String sas = url.substring(url.indexOf('?'));
+    String base = withoutSas(url);
+    String sas = "?" + sasOf(url);
     List<StringBuilder> configs = new ArrayList<>();
     List<StringBuilder> files = new ArrayList<>();
     try (Stream<Path> all = Files.walk(source)) {
@@ -484,6 +485,16 @@ public final class ColdBenchmark implements AutoCloseable {
       }
     }
     return writeChunks(dir, configs, List.of(), sameWork ? files : List.of());
+  }
+
+  /** @return a container URL of {@link #containerUrls} without its SAS query */
+  private static String withoutSas(String containerUrl) {
+    return containerUrl.substring(0, containerUrl.indexOf('?'));
+  }
+
+  /** @return the SAS query of a container URL of {@link #containerUrls}, without its '?' */
+  private static String sasOf(String containerUrl) {
+    return containerUrl.substring(containerUrl.indexOf('?') + 1);
   }
 
   /** @return the file listing the chunks' base paths, one a line (xargs' input) */
